@@ -1,0 +1,159 @@
+import { join } from "node:path";
+import type { Readable, Writable } from "node:stream";
+import { type Bot, webhookCallback } from "grammy";
+import type { DestinationStream, Logger } from "pino";
+import pino from "pino";
+import { type Database, openDatabase } from "../db/client.js";
+import { createTelegramBot, publishCommands } from "./channels/telegram/bot.js";
+import { startTerminalChat, type TerminalChat } from "./channels/terminal/terminal.js";
+import type { Config } from "./config.js";
+import { createEngine, type Engine } from "./core/engine.js";
+import { createEffectHandlers } from "./effects.js";
+import { createLanguageFlow } from "./flows/language.js";
+import { createRegistrationFlow } from "./flows/registration.js";
+import { type HttpServer, type RouteHandler, startHttpServer } from "./http.js";
+import { createI18n } from "./i18n.js";
+import { createLogger } from "./logger.js";
+import { createMetrics } from "./metrics.js";
+
+export interface AppOptions {
+  clock?: () => Date;
+  /** The terminal chat's streams; it opens when no channel is configured and these are a TTY (or forced). */
+  stdin?: Readable & { isTTY?: boolean };
+  stdout?: Writable;
+  logDestination?: DestinationStream;
+  /** Called when the terminal's input ends and everything typed has been answered. */
+  onTerminalClose?: () => void;
+}
+
+export interface App {
+  config: Config;
+  database: Database;
+  engine: Engine;
+  logger: Logger;
+  telegram?: Bot;
+  http?: HttpServer;
+  terminal?: TerminalChat;
+  stop(): Promise<void>;
+}
+
+export class NoChannelError extends Error {
+  constructor() {
+    super(
+      "No channel to run: set TELEGRAM_BOT_TOKEN (or ZALO_OA_ACCESS_TOKEN), or run `npm start` in a terminal " +
+        "(TERMINAL_CHAT=on forces the terminal chat).",
+    );
+    this.name = "NoChannelError";
+  }
+}
+
+/** Wires everything from a parsed config and starts every configured channel. */
+export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
+  const stdin = opts.stdin ?? process.stdin;
+  const hasChannel = Boolean(config.telegram);
+  const wantsTerminal =
+    !hasChannel && (config.terminalChat === "on" || (config.terminalChat === "auto" && Boolean(stdin.isTTY)));
+  if (!hasChannel && !wantsTerminal) throw new NoChannelError();
+
+  // The terminal chat owns stdout, so its logs go to a file.
+  const logDestination =
+    opts.logDestination ??
+    (wantsTerminal
+      ? pino.destination({ dest: join(config.dataDir, "bot.log"), mkdir: true, sync: false })
+      : undefined);
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: [
+      config.telegram?.token,
+      config.telegram?.webhook?.secret,
+      config.zalo?.accessToken,
+      config.zalo?.appSecret,
+    ],
+    destination: logDestination,
+  });
+  const clock = opts.clock ?? (() => new Date());
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  logger.info({ database: database.kind }, "database ready");
+
+  const i18n = createI18n();
+  const metrics = createMetrics();
+  const engine = createEngine({
+    db: database.db,
+    i18n,
+    flows: [createLanguageFlow(), createRegistrationFlow()],
+    effects: createEffectHandlers(),
+    clock,
+    timeZone: config.timeZone,
+    logger,
+  });
+
+  const routes = new Map<string, RouteHandler>();
+  const stops: (() => Promise<void>)[] = [];
+  const app: App = { config, database, engine, logger, stop: async () => {} };
+
+  try {
+    if (config.telegram) {
+      const bot = createTelegramBot({ ...config.telegram, engine, i18n, logger, metrics });
+      await bot.init();
+      await publishCommands(bot, i18n).catch((err) => logger.warn({ err }, "setMyCommands failed"));
+      const webhook = config.telegram.webhook;
+      if (webhook) {
+        routes.set(
+          new URL(webhook.url).pathname,
+          webhookCallback(bot, "http", {
+            secretToken: webhook.secret,
+            onTimeout: "return",
+            timeoutMilliseconds: 55_000,
+          }),
+        );
+        await bot.api.setWebhook(webhook.url, {
+          secret_token: webhook.secret,
+          allowed_updates: ["message", "callback_query"],
+        });
+        logger.info({ bot: bot.botInfo.username }, "telegram webhook set");
+      } else {
+        void bot
+          .start({
+            allowed_updates: ["message", "callback_query"],
+            onStart: () => logger.info("telegram polling"),
+          })
+          .catch((err) => logger.fatal({ err }, "telegram polling stopped"));
+        stops.push(async () => {
+          if (bot.isRunning()) await bot.stop();
+        });
+      }
+      app.telegram = bot;
+    }
+    if (config.port !== undefined) {
+      app.http = await startHttpServer({ port: config.port, logger, metrics, ping: database.ping, routes });
+      const http = app.http;
+      stops.push(() => http.close());
+    }
+    if (wantsTerminal) {
+      app.terminal = startTerminalChat({
+        engine,
+        logger,
+        input: stdin,
+        output: opts.stdout ?? process.stdout,
+        outDir: join(config.dataDir, "out"),
+        onClose: opts.onTerminalClose,
+      });
+      const terminal = app.terminal;
+      stops.push(async () => terminal.close());
+    }
+  } catch (err) {
+    await Promise.allSettled(stops.map((s) => s()));
+    await database.close();
+    throw err;
+  }
+
+  let stopped = false;
+  app.stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const stop of stops.reverse()) await stop().catch((err) => logger.warn({ err }, "stop failed"));
+    await database.close();
+    logger.flush();
+  };
+  return app;
+}

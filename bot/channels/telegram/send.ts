@@ -1,0 +1,57 @@
+import { type Api, GrammyError, InlineKeyboard, InputFile, Keyboard } from "grammy";
+import type { InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove } from "grammy/types";
+import type { Option, Reply } from "../../core/types.js";
+
+function inline(options: Option[][]): InlineKeyboardMarkup {
+  return InlineKeyboard.from(options.map((row) => row.map((o) => InlineKeyboard.text(o.label, o.id))));
+}
+
+function markup(
+  reply: Extract<Reply, { kind: "text" }>,
+): InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | undefined {
+  if (reply.requestContact) {
+    return new Keyboard().requestContact(reply.requestContact).resized().oneTime();
+  }
+  if (reply.options?.length) return inline(reply.options);
+  if (reply.removeKeyboard) return { remove_keyboard: true };
+  return undefined;
+}
+
+function isNotModified(err: unknown): boolean {
+  return err instanceof GrammyError && /message is not modified/i.test(err.description);
+}
+
+/** Sends replies in order; an `edit` reply replaces the message whose button was pressed. */
+export async function sendReplies(
+  api: Api,
+  chatId: number,
+  replies: Reply[],
+  pressedMessageId?: number,
+): Promise<void> {
+  for (const reply of replies) {
+    if (reply.kind === "text") {
+      if (reply.edit && pressedMessageId !== undefined && !reply.requestContact) {
+        try {
+          await api.editMessageText(chatId, pressedMessageId, reply.text, {
+            reply_markup: reply.options?.length ? inline(reply.options) : undefined,
+          });
+          continue;
+        } catch (err) {
+          if (isNotModified(err)) continue;
+          if (!(err instanceof GrammyError)) throw err;
+          // Too old or deleted: fall back to a new message.
+        }
+      }
+      await api.sendMessage(chatId, reply.text, { reply_markup: markup(reply) });
+    } else if (reply.kind === "photo") {
+      await api.sendPhoto(chatId, new InputFile(Buffer.from(reply.png), reply.fileName ?? "qr.png"), {
+        caption: reply.caption,
+        reply_markup: reply.options?.length ? inline(reply.options) : undefined,
+      });
+    } else {
+      await api.sendDocument(chatId, new InputFile(Buffer.from(reply.bytes), reply.fileName), {
+        caption: reply.caption,
+      });
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import type { TFunction } from "i18next";
+import type { Lang } from "../i18n.js";
+
+export type Channel = "telegram" | "zalo" | "terminal";
+
+/** What a person did, whatever the channel. */
+export type Input =
+  | { kind: "command"; command: string; payload: string }
+  | { kind: "text"; text: string }
+  /** A button press; `data` is the option id the bot sent. */
+  | { kind: "option"; data: string }
+  /** A shared phone number; `own` is true only when the channel vouches it is the sender's own. */
+  | { kind: "contact"; phone: string; own: boolean }
+  | { kind: "photo"; fileRef: string; size?: number }
+  | { kind: "document"; fileRef: string; fileName?: string; mimeType?: string; size?: number }
+  | { kind: "location"; latitude: number; longitude: number }
+  /** Anything else (sticker, voice, video…): answered, never acted on. */
+  | { kind: "unsupported"; what: string };
+
+/** A button. `id` comes back as an option input; keep it under 64 bytes (Telegram's callback_data limit). */
+export interface Option {
+  id: string;
+  label: string;
+}
+
+export type Reply =
+  | {
+      kind: "text";
+      text: string;
+      /** Rows of buttons. */
+      options?: Option[][];
+      /** Ask for the sender's own phone number with a button carrying this label. */
+      requestContact?: string;
+      /** Remove a reply keyboard left by an earlier contact request. */
+      removeKeyboard?: boolean;
+      /** Replace the message whose button was just pressed instead of sending a new one. */
+      edit?: boolean;
+    }
+  | {
+      kind: "photo";
+      png: Uint8Array;
+      caption?: string;
+      options?: Option[][];
+      fileName?: string;
+      /** The text a QR in the picture encodes, so a terminal can draw it. */
+      qr?: string;
+    }
+  | { kind: "document"; bytes: Uint8Array; fileName: string; mimeType: string; caption?: string };
+
+/** What a step may know about the person, read before the step runs. */
+export interface UserView {
+  id: number;
+  lang: Lang | null;
+  phone: string | null;
+}
+
+/** Conversation state kept per chat; `data` belongs to the flow and is validated by it. */
+export interface FlowState {
+  flow: string;
+  step: string;
+  data: Record<string, unknown>;
+  /** A flow interrupted by /lang, resumed when it ends. */
+  resume?: { flow: string; step: string; data: Record<string, unknown> };
+}
+
+export interface StepContext {
+  now: Date;
+  lang: Lang;
+  t: TFunction;
+  user: UserView;
+  timeZone: string;
+  channel: Channel;
+}
+
+/** Domain changes a step asks for; the engine runs them in the same transaction as the session save. */
+export type Effect = { type: "user.setLang"; lang: Lang } | { type: "user.setPhone"; phone: string };
+
+export interface StepResult {
+  /** Next state; null ends the flow. */
+  state: FlowState | null;
+  replies: Reply[];
+  effects?: Effect[];
+  /** When the flow ends, start this one (e.g. the language choice leads into registration). */
+  next?: { flow: string; payload?: string };
+}
+
+export interface Flow {
+  name: string;
+  /** Commands that start this flow from anywhere. */
+  commands?: string[];
+  /** Flows that need a verified phone start registration first and come back here. */
+  requiresPhone?: boolean;
+  start(ctx: StepContext, payload: string): StepResult;
+  step(state: FlowState, input: Input, ctx: StepContext): StepResult;
+  /** The current question again, after /help, /lang or an input the step did not expect. */
+  prompt(state: FlowState, ctx: StepContext): Reply[];
+}
