@@ -8,9 +8,7 @@ import { createTelegramBot, publishCommands } from "./channels/telegram/bot.js";
 import { startTerminalChat, type TerminalChat } from "./channels/terminal/terminal.js";
 import type { Config } from "./config.js";
 import { createEngine, type Engine } from "./core/engine.js";
-import { createEffectHandlers } from "./effects.js";
-import { createLanguageFlow } from "./flows/language.js";
-import { createRegistrationFlow } from "./flows/registration.js";
+import { coreFeature } from "./features/core.js";
 import { type HttpServer, type RouteHandler, startHttpServer } from "./http.js";
 import { createI18n } from "./i18n.js";
 import { createLogger } from "./logger.js";
@@ -80,8 +78,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const engine = createEngine({
     db: database.db,
     i18n,
-    flows: [createLanguageFlow(), createRegistrationFlow()],
-    effects: createEffectHandlers(),
+    features: [coreFeature()],
     clock,
     timeZone: config.timeZone,
     logger,

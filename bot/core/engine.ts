@@ -8,6 +8,8 @@ import { claimUpdate, loadSessionForUpdate, saveSession } from "./session-store.
 import type {
   Channel,
   Effect,
+  EffectMap,
+  FileSource,
   Flow,
   FlowState,
   Input,
@@ -24,13 +26,18 @@ export interface EffectEnv {
   ctx: StepContext;
   channel: Channel;
   chatId: string;
+  /** Files the person sent on this channel (photos, documents). */
+  files?: FileSource;
 }
 
+/** What running an effect adds: more replies, and possibly a flow to start once the current one ends. */
+export type EffectOutcome =
+  | Reply[]
+  | { replies?: Reply[]; next?: { flow: string; payload?: string } }
+  | undefined;
+
 export type EffectHandlers = {
-  [K in Effect["type"]]: (
-    effect: Extract<Effect, { type: K }>,
-    env: EffectEnv,
-  ) => Promise<Reply[] | undefined>;
+  [K in keyof EffectMap]: (effect: { type: K } & EffectMap[K], env: EffectEnv) => Promise<EffectOutcome>;
 };
 
 /** `/start <prefix>…` deep links that open a flow, e.g. `cp_` → check-in. */
@@ -39,12 +46,20 @@ export interface DeepLink {
   flow: string;
 }
 
+/** One feature's contribution to the dialog: its flows, effect handlers, deep links, idle input. */
+export interface Feature {
+  name: string;
+  flows?: Flow[];
+  effects?: Partial<EffectHandlers>;
+  deepLinks?: DeepLink[];
+  /** Input that arrives while no flow is active (a typed short code, a photo of a QR); null: not mine. */
+  idle?: (input: Input, ctx: StepContext) => StepResult | null;
+}
+
 export interface EngineDeps {
   db: Db;
   i18n: I18n;
-  flows: Flow[];
-  effects: EffectHandlers;
-  deepLinks?: DeepLink[];
+  features: Feature[];
   clock: () => Date;
   timeZone: string;
   logger: Logger;
@@ -59,6 +74,7 @@ export interface HandleRequest {
   updateId?: string;
   /** The language the channel says the person uses, for someone who has not chosen one yet. */
   langHint?: Lang;
+  files?: FileSource;
 }
 
 export interface HandleResult {
@@ -77,81 +93,17 @@ export interface Engine {
 const MAX_CHAIN = 5;
 
 export function createEngine(deps: EngineDeps): Engine {
-  const flows = new Map(deps.flows.map((f) => [f.name, f]));
-  const byCommand = new Map(deps.flows.flatMap((f) => (f.commands ?? []).map((c) => [c, f] as const)));
+  const allFlows = deps.features.flatMap((f) => f.flows ?? []);
+  const flows = new Map(allFlows.map((f) => [f.name, f]));
+  const byCommand = new Map(allFlows.flatMap((f) => (f.commands ?? []).map((c) => [c, f] as const)));
+  const deepLinks = deps.features.flatMap((f) => f.deepLinks ?? []);
+  const idles = deps.features.flatMap((f) => (f.idle ? [f.idle] : []));
+  const handlers: Partial<EffectHandlers> = Object.assign({}, ...deps.features.map((f) => f.effects ?? {}));
   const flow = (name: string) => {
     const f = flows.get(name);
     if (!f) throw new Error(`unknown flow ${name}`);
     return f;
   };
-
-  function context(user: UserView, req: HandleRequest, now: Date): StepContext {
-    const lang = user.lang ?? req.langHint ?? DEFAULT_LANG;
-    return { now, lang, t: deps.i18n.t(lang), user, timeZone: deps.timeZone, channel: req.channel };
-  }
-
-  /** Starts a flow, first through language choice and registration when it needs a phone. */
-  function startFlow(name: string, payload: string, ctx: StepContext): StepResult {
-    const target = flow(name);
-    if (target.requiresPhone && !ctx.user.phone) {
-      const after = payload ? `${name} ${payload}` : name;
-      return ctx.user.lang ? flow("registration").start(ctx, after) : flow("language").start(ctx, after);
-    }
-    return target.start(ctx, payload);
-  }
-
-  function onStart(payload: string, ctx: StepContext): StepResult {
-    const link = payload ? deps.deepLinks?.find((d) => payload.startsWith(d.prefix)) : undefined;
-    if (link) return startFlow(link.flow, payload, ctx);
-    if (!ctx.user.lang) return flow("language").start(ctx, "");
-    if (!ctx.user.phone) return flow("registration").start(ctx, "");
-    return {
-      state: null,
-      replies: [text(ctx.t("common:welcomeBack", { phone: formatPhone(ctx.user.phone) }))],
-    };
-  }
-
-  function prompt(state: FlowState | null, ctx: StepContext): Reply[] {
-    if (!state) return [];
-    return flows.get(state.flow)?.prompt(state, ctx) ?? [];
-  }
-
-  function route(state: FlowState | null, input: Input, ctx: StepContext): StepResult {
-    const stay = (key: string, vars: Record<string, string> = {}): StepResult => ({
-      state,
-      replies: [text(ctx.t(key, vars)), ...prompt(state, ctx)],
-    });
-    if (input.kind === "command") {
-      switch (input.command) {
-        case "start":
-          return onStart(input.payload, ctx);
-        case "help":
-          return { state, replies: [text(ctx.t("common:help")), ...prompt(state, ctx)] };
-        case "cancel":
-          return state
-            ? { state: null, replies: [text(ctx.t("common:cancelled"), { removeKeyboard: true })] }
-            : { state: null, replies: [text(ctx.t("common:nothingToCancel"))] };
-        case "lang": {
-          const started = flow("language").start(ctx, "");
-          const resume = state ? { flow: state.flow, step: state.step, data: state.data } : undefined;
-          return { ...started, state: started.state && { ...started.state, resume } };
-        }
-      }
-      const target = byCommand.get(input.command);
-      if (target) return startFlow(target.name, input.payload, ctx);
-      return stay("common:unknownCommand", { command: `/${input.command}`.slice(0, 40) });
-    }
-    const current = state ? flows.get(state.flow) : undefined;
-    if (!state || !current) {
-      if (input.kind === "option") return { state: null, replies: [text(ctx.t("common:staleButton"))] };
-      if (input.kind === "unsupported") return { state: null, replies: [text(ctx.t("common:unsupported"))] };
-      return { state: null, replies: [text(ctx.t("common:notUnderstood"))] };
-    }
-    if (input.kind === "option" && !input.data.startsWith(`${current.name}:`))
-      return stay("common:staleButton");
-    if (input.kind === "unsupported") return stay("common:unsupported");
-    return current.step(state, input, ctx);
-  }
 
   async function handle(req: HandleRequest): Promise<HandleResult> {
     const now = deps.clock();
@@ -164,46 +116,129 @@ export function createEngine(deps: EngineDeps): Engine {
         externalId: req.externalUserId,
         chatId: req.chatId,
       });
-      let ctx = context(user, req, now);
+      const context = (loaded?: unknown): StepContext => {
+        const lang = user.lang ?? req.langHint ?? DEFAULT_LANG;
+        return {
+          now,
+          lang,
+          t: deps.i18n.t(lang),
+          user,
+          timeZone: deps.timeZone,
+          channel: req.channel,
+          loaded,
+        };
+      };
+      const withLoad = async (f: Flow, state: FlowState | null, input: Input | null, payload?: string) =>
+        context(f.load ? await f.load({ tx, user, now, state, input, payload }) : undefined);
+
+      /** Starts a flow, first through language choice and registration when it needs a phone. */
+      const startFlow = async (name: string, payload: string): Promise<StepResult> => {
+        const target = flow(name);
+        if (target.requiresPhone && !user.phone) {
+          const after = payload ? `${name} ${payload}` : name;
+          return flow(user.lang ? "registration" : "language").start(context(), after);
+        }
+        return target.start(await withLoad(target, null, null, payload), payload);
+      };
+      const prompt = async (state: FlowState | null): Promise<Reply[]> => {
+        const f = state ? flows.get(state.flow) : undefined;
+        return state && f ? f.prompt(state, await withLoad(f, state, null)) : [];
+      };
+
+      const route = async (state: FlowState | null, input: Input): Promise<StepResult> => {
+        const ctx = context();
+        const stay = async (key: string, vars: Record<string, string> = {}): Promise<StepResult> => ({
+          state,
+          replies: [text(ctx.t(key, vars)), ...(await prompt(state))],
+        });
+        if (input.kind === "command") {
+          switch (input.command) {
+            case "start": {
+              const link = input.payload
+                ? deepLinks.find((d) => input.payload.startsWith(d.prefix))
+                : undefined;
+              if (link) return startFlow(link.flow, input.payload);
+              if (!user.lang) return flow("language").start(ctx, "");
+              if (!user.phone) return flow("registration").start(ctx, "");
+              return {
+                state: null,
+                replies: [text(ctx.t("common:welcomeBack", { phone: formatPhone(user.phone) }))],
+              };
+            }
+            case "help":
+              return { state, replies: [text(ctx.t("common:help")), ...(await prompt(state))] };
+            case "cancel":
+              return state
+                ? { state: null, replies: [text(ctx.t("common:cancelled"), { removeKeyboard: true })] }
+                : { state: null, replies: [text(ctx.t("common:nothingToCancel"))] };
+            case "lang": {
+              const started = flow("language").start(ctx, "");
+              const resume = state ? { flow: state.flow, step: state.step, data: state.data } : undefined;
+              return { ...started, state: started.state && { ...started.state, resume } };
+            }
+          }
+          const target = byCommand.get(input.command);
+          if (target) return startFlow(target.name, input.payload);
+          return stay("common:unknownCommand", { command: `/${input.command}`.slice(0, 40) });
+        }
+        const current = state ? flows.get(state.flow) : undefined;
+        if (!state || !current) {
+          for (const idle of idles) {
+            const r = idle(input, ctx);
+            if (r) return r;
+          }
+          if (input.kind === "option") return { state: null, replies: [text(ctx.t("common:staleButton"))] };
+          if (input.kind === "unsupported")
+            return { state: null, replies: [text(ctx.t("common:unsupported"))] };
+          return { state: null, replies: [text(ctx.t("common:notUnderstood"))] };
+        }
+        if (input.kind === "option" && !input.data.startsWith(`${current.name}:`))
+          return stay("common:staleButton");
+        if (input.kind === "unsupported") return stay("common:unsupported");
+        return current.step(state, input, await withLoad(current, state, input));
+      };
+
       const previous = await loadSessionForUpdate(tx, req.channel, req.chatId);
-      let result = route(previous, req.input, ctx);
+      let result = await route(previous, req.input);
       const replies: Reply[] = [];
       for (let hop = 0; ; hop++) {
         replies.push(...result.replies);
+        let next = result.next;
         if (result.effects?.length) {
+          const ctx = context();
           for (const effect of result.effects) {
-            const handler = deps.effects[effect.type] as (
-              e: Effect,
-              env: EffectEnv,
-            ) => Promise<Reply[] | undefined>;
-            const more = await handler(effect, {
+            const handler = handlers[effect.type] as
+              | ((e: Effect, env: EffectEnv) => Promise<EffectOutcome>)
+              | undefined;
+            if (!handler) throw new Error(`no handler for effect ${effect.type}`);
+            const outcome = await handler(effect, {
               tx,
               user,
               now,
               ctx,
               channel: req.channel,
               chatId: req.chatId,
+              files: req.files,
             });
-            if (more) replies.push(...more);
+            if (Array.isArray(outcome)) replies.push(...outcome);
+            else if (outcome) {
+              replies.push(...(outcome.replies ?? []));
+              next = outcome.next ?? next;
+            }
           }
           user = (await getUser(tx, user.id)) ?? user;
-          ctx = context(user, req, now);
         }
-        if (result.state || hop >= MAX_CHAIN) break;
-        if (result.next) {
-          result = startFlow(result.next.flow, result.next.payload ?? "", ctx);
-          continue;
-        }
-        break;
+        if (result.state || !next || hop >= MAX_CHAIN) break;
+        result = await startFlow(next.flow, next.payload ?? "");
       }
       let state = result.state;
       // A flow interrupted by /lang picks up where it was, asked again in the new language.
       if (!state && previous?.flow === "language" && previous.resume) {
         state = previous.resume;
-        replies.push(...prompt(state, ctx));
+        replies.push(...(await prompt(state)));
       }
       await saveSession(tx, req.channel, req.chatId, state, now);
-      return { replies, duplicate: false, lang: ctx.lang, user };
+      return { replies, duplicate: false, lang: context().lang, user };
     });
   }
 

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db/client.js";
-import { processedUpdates, sessions } from "../../db/schema.js";
+import { processedUpdates, sessions } from "../../db/schema/index.js";
 import type { Channel, FlowState } from "./types.js";
 
 const stateSchema: z.ZodType<FlowState> = z.object({

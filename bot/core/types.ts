@@ -1,4 +1,5 @@
 import type { TFunction } from "i18next";
+import type { Tx } from "../../db/client.js";
 import type { Lang } from "../i18n.js";
 
 export type Channel = "telegram" | "zalo" | "terminal";
@@ -70,10 +71,21 @@ export interface StepContext {
   user: UserView;
   timeZone: string;
   channel: Channel;
+  /** What the flow's `load` read from the database for this step (undefined for flows without one). */
+  loaded?: unknown;
 }
 
-/** Domain changes a step asks for; the engine runs them in the same transaction as the session save. */
-export type Effect = { type: "user.setLang"; lang: Lang } | { type: "user.setPhone"; phone: string };
+/**
+ * Domain changes a step may ask for, by type. Each feature adds its own with declaration merging:
+ *   declare module "../core/types.js" { interface EffectMap { "declaration.save": { answers: … } } }
+ * The engine runs them in the same transaction as the session save.
+ */
+export interface EffectMap {
+  "user.setLang": { lang: Lang };
+  "user.setPhone": { phone: string };
+}
+
+export type Effect = { [K in keyof EffectMap]: { type: K } & EffectMap[K] }[keyof EffectMap];
 
 export interface StepResult {
   /** Next state; null ends the flow. */
@@ -86,6 +98,11 @@ export interface StepResult {
 
 export interface Flow {
   name: string;
+  /**
+   * Reads what the steps need from the database (a previous declaration, a person's groups…) before
+   * `start` or `step` runs; the result arrives as `ctx.loaded`. Keeps the steps pure.
+   */
+  load?(env: LoadEnv): Promise<unknown>;
   /** Commands that start this flow from anywhere. */
   commands?: string[];
   /** Flows that need a verified phone start registration first and come back here. */
@@ -94,4 +111,29 @@ export interface Flow {
   step(state: FlowState, input: Input, ctx: StepContext): StepResult;
   /** The current question again, after /help, /lang or an input the step did not expect. */
   prompt(state: FlowState, ctx: StepContext): Reply[];
+}
+
+export interface LoadEnv {
+  tx: Tx;
+  user: UserView;
+  now: Date;
+  state: FlowState | null;
+  input: Input | null;
+  /** The start payload when the flow is being started. */
+  payload?: string;
+}
+
+/** Reads a file a person sent (a photo's or document's fileRef), refusing anything over maxBytes. */
+export interface FileSource {
+  fetch(fileRef: string, maxBytes: number): Promise<Buffer>;
+}
+
+export class FileTooLargeError extends Error {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`file of ${size} bytes is over the ${limit}-byte limit`);
+    this.name = "FileTooLargeError";
+  }
 }

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
-import { identities, users } from "../../db/schema.js";
+import { identities, users } from "../../db/schema/index.js";
 import type { Channel, UserView } from "../core/types.js";
 import { isLang, type Lang } from "../i18n.js";
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine, HandleRequest } from "../../bot/core/engine.js";
 import type { Input } from "../../bot/core/types.js";
 import type { Database } from "../../db/client.js";
-import { identities, users } from "../../db/schema.js";
+import { identities, users } from "../../db/schema/index.js";
 import { type FreshDatabase, freshDatabase } from "../support/db.js";
 import { testEngine } from "../support/engine.js";
 

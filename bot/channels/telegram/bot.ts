@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Engine } from "../../core/engine.js";
 import { DEFAULT_LANG, type I18n, LANGS, langFromCode } from "../../i18n.js";
 import type { Metrics } from "../../metrics.js";
+import { telegramFiles } from "./files.js";
 import { sendReplies } from "./send.js";
 import { toInput } from "./to-input.js";
 
@@ -31,6 +32,7 @@ const RETRY = {
 export function createTelegramBot(deps: TelegramDeps): Bot {
   const bot = new Bot(deps.token, { client: { apiRoot: deps.apiRoot } });
   bot.api.config.use(autoRetry(RETRY));
+  const files = telegramFiles(bot.api, deps);
 
   bot.use(async (ctx: Context) => {
     const event = toInput(ctx.update);
@@ -52,6 +54,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
         input: event.input,
         updateId: String(ctx.update.update_id),
         langHint,
+        files,
       });
       lang = result.lang;
       if (result.duplicate) {

@@ -7,6 +7,7 @@ import QRCode from "qrcode";
 import type { Engine } from "../../core/engine.js";
 import type { Input, Option, Reply } from "../../core/types.js";
 import { DEFAULT_LANG, type Lang } from "../../i18n.js";
+import { terminalFiles } from "./files.js";
 
 export interface TerminalDeps {
   engine: Engine;
@@ -55,6 +56,7 @@ export function startTerminalChat(deps: TerminalDeps): TerminalChat {
   let lang: Lang = DEFAULT_LANG;
   let queue = Promise.resolve();
   let saved = 0;
+  const files = terminalFiles();
 
   async function render(reply: Reply) {
     const t = deps.engine.t(lang);
@@ -89,6 +91,7 @@ export function startTerminalChat(deps: TerminalDeps): TerminalChat {
         externalUserId: "local",
         chatId: "local",
         input,
+        files,
       });
       lang = result.lang;
       for (const reply of result.replies) await render(reply);
