@@ -4,15 +4,22 @@ import { type Bot, webhookCallback } from "grammy";
 import type { DestinationStream, Logger } from "pino";
 import pino from "pino";
 import { type Database, openDatabase } from "../db/client.js";
+import { type Background, startBackground } from "./background.js";
 import { createTelegramBot, publishCommands } from "./channels/telegram/bot.js";
 import { startTerminalChat, type TerminalChat } from "./channels/terminal/terminal.js";
+import { startZaloChannel, ZALO_WEBHOOK_PATH, type ZaloChannel } from "./channels/zalo/channel.js";
 import type { Config } from "./config.js";
 import { createEngine, type Engine } from "./core/engine.js";
+import { checkpointFeature } from "./features/checkpoints.js";
 import { coreFeature } from "./features/core.js";
+import { declarationFeature } from "./features/declaration.js";
+import { invitationFeature, roleInvitationKind } from "./features/invitations.js";
 import { type HttpServer, type RouteHandler, startHttpServer } from "./http.js";
 import { createI18n } from "./i18n.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { ensureTelegramAdmins } from "./services/roles.js";
+import { findOrCreateUser } from "./services/users.js";
 
 export interface AppOptions {
   clock?: () => Date;
@@ -30,8 +37,11 @@ export interface App {
   engine: Engine;
   logger: Logger;
   telegram?: Bot;
+  zalo?: ZaloChannel;
   http?: HttpServer;
   terminal?: TerminalChat;
+  /** Outbox senders and the scheduler (features' jobs; tests fire ticks with `scheduler.runNow`). */
+  background?: Background;
   stop(): Promise<void>;
 }
 
@@ -48,7 +58,7 @@ export class NoChannelError extends Error {
 /** Wires everything from a parsed config and starts every configured channel. */
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const stdin = opts.stdin ?? process.stdin;
-  const hasChannel = Boolean(config.telegram);
+  const hasChannel = Boolean(config.telegram || config.zalo);
   const wantsTerminal =
     !hasChannel && (config.terminalChat === "on" || (config.terminalChat === "auto" && Boolean(stdin.isTTY)));
   if (!hasChannel && !wantsTerminal) throw new NoChannelError();
@@ -65,7 +75,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       config.telegram?.token,
       config.telegram?.webhook?.secret,
       config.zalo?.accessToken,
+      config.zalo?.refreshToken,
       config.zalo?.appSecret,
+      config.zalo?.webhookSecret,
     ],
     destination: logDestination,
   });
@@ -73,12 +85,27 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   logger.info({ database: database.kind }, "database ready");
 
+  await ensureTelegramAdmins(database.db, config.adminTelegramIds, (ref) =>
+    findOrCreateUser(database.db, ref),
+  );
   const i18n = createI18n();
   const metrics = createMetrics();
   const engine = createEngine({
     db: database.db,
     i18n,
-    features: [coreFeature()],
+    features: [
+      coreFeature(),
+      invitationFeature({ kinds: [roleInvitationKind()] }),
+      declarationFeature({
+        qrSigningKey: config.qrSigningKey,
+        qrValidDays: config.qrValidDays,
+        followUps: ["checkin"],
+      }),
+      checkpointFeature({
+        botUsername: () => app.telegram?.botInfo.username,
+        qrSigningKey: config.qrSigningKey,
+      }),
+    ],
     clock,
     timeZone: config.timeZone,
     logger,
@@ -121,6 +148,21 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       }
       app.telegram = bot;
     }
+    if (config.zalo) {
+      const zalo = await startZaloChannel({
+        config: config.zalo,
+        db: database.db,
+        engine,
+        logger,
+        metrics,
+        clock,
+      });
+      routes.set(ZALO_WEBHOOK_PATH, zalo.webhook);
+      // Pushed before the HTTP server's stop, so it runs after it: no new events, then the last ones finish.
+      stops.push(() => zalo.stop());
+      app.zalo = zalo;
+      logger.info({ path: ZALO_WEBHOOK_PATH }, "zalo webhook ready");
+    }
     if (config.port !== undefined) {
       app.http = await startHttpServer({ port: config.port, logger, metrics, ping: database.ping, routes });
       const http = app.http;
@@ -138,6 +180,18 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       const terminal = app.terminal;
       stops.push(async () => terminal.close());
     }
+    const terminal = app.terminal;
+    app.background = startBackground({
+      config,
+      database,
+      logger,
+      clock,
+      telegram: app.telegram,
+      zalo: app.zalo,
+      terminal: terminal && ((replies) => terminal.show(replies)),
+    });
+    const background = app.background;
+    stops.push(() => background.stop());
   } catch (err) {
     await Promise.allSettled(stops.map((s) => s()));
     await database.close();

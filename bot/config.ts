@@ -55,15 +55,33 @@ const envSchema = z.object({
       .regex(/^[A-Za-z0-9_-]{1,256}$/, "1–256 characters of A–Z, a–z, 0–9, _ and -")
       .optional(),
   ),
-  ZALO_OA_ACCESS_TOKEN: optionalString,
+  ZALO_APP_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,32}$/, "the numeric app id")
+      .optional(),
+  ),
   ZALO_APP_SECRET: optionalString,
+  ZALO_OA_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,32}$/, "the numeric OA id")
+      .optional(),
+  ),
+  ZALO_OA_ACCESS_TOKEN: optionalString,
+  ZALO_REFRESH_TOKEN: optionalString,
+  ZALO_WEBHOOK_SECRET: optionalString,
   ZALO_API_ROOT: optionalUrl,
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   QR_SIGNING_KEY: optionalString,
+  QR_VALID_DAYS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(90).default(7)),
   ADMIN_TELEGRAM_IDS: idList,
   TZ_REPORTING: optionalString.default("Asia/Ho_Chi_Minh").refine(isTimeZone, "unknown IANA time zone"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TERMINAL_CHAT: z.enum(["auto", "on", "off"]).default("auto"),
+  OUTBOX_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(25),
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
 });
 
 /** Settings that need one another; checked on the raw environment so they are reported with the rest. */
@@ -73,6 +91,11 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   if (set("TELEGRAM_WEBHOOK_URL")) {
     for (const k of ["TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN", "PORT"]) {
       if (!set(k)) problems.push(`${k}: required when TELEGRAM_WEBHOOK_URL is set`);
+    }
+  }
+  if (set("ZALO_OA_ACCESS_TOKEN")) {
+    for (const k of ["ZALO_APP_ID", "ZALO_APP_SECRET", "ZALO_REFRESH_TOKEN", "PORT"]) {
+      if (!set(k)) problems.push(`${k}: required when ZALO_OA_ACCESS_TOKEN is set`);
     }
   }
   return problems;
@@ -86,13 +109,30 @@ export interface Config {
     apiRoot: string;
     webhook?: { url: string; secret: string };
   };
-  zalo?: { accessToken: string; appSecret?: string; apiRoot?: string };
+  zalo?: {
+    appId: string;
+    appSecret: string;
+    /** When set, events for another OA are ignored and the OA id may start the webhook signature. */
+    oaId?: string;
+    /** The first token pair; once stored, the database holds the rotated ones. */
+    accessToken: string;
+    refreshToken: string;
+    /** The key that ends the signed string of a webhook (the OA secret key; default the app secret). */
+    webhookSecret: string;
+    /** Messages and uploads. */
+    apiRoot: string;
+    /** Token refresh. */
+    oauthRoot: string;
+  };
   port?: number;
   qrSigningKey?: string;
+  /** How many days a health declaration and its personal QR stay valid. */
+  qrValidDays: number;
   adminTelegramIds: string[];
   timeZone: string;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   terminalChat: "auto" | "on" | "off";
+  outbox: { ratePerSecond: number; leaseSeconds: number; maxAttempts: number };
 }
 
 export class ConfigError extends Error {
@@ -126,14 +166,31 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
               : undefined,
         }
       : undefined,
-    zalo: e.ZALO_OA_ACCESS_TOKEN
-      ? { accessToken: e.ZALO_OA_ACCESS_TOKEN, appSecret: e.ZALO_APP_SECRET, apiRoot: e.ZALO_API_ROOT }
-      : undefined,
+    zalo:
+      e.ZALO_OA_ACCESS_TOKEN && e.ZALO_APP_ID && e.ZALO_APP_SECRET && e.ZALO_REFRESH_TOKEN
+        ? {
+            appId: e.ZALO_APP_ID,
+            appSecret: e.ZALO_APP_SECRET,
+            oaId: e.ZALO_OA_ID,
+            accessToken: e.ZALO_OA_ACCESS_TOKEN,
+            refreshToken: e.ZALO_REFRESH_TOKEN,
+            webhookSecret: e.ZALO_WEBHOOK_SECRET ?? e.ZALO_APP_SECRET,
+            // One root for everything when set (tests, a proxy); else Zalo's two real hosts.
+            apiRoot: (e.ZALO_API_ROOT ?? "https://openapi.zalo.me").replace(/\/+$/, ""),
+            oauthRoot: (e.ZALO_API_ROOT ?? "https://oauth.zaloapp.com").replace(/\/+$/, ""),
+          }
+        : undefined,
     port: e.PORT,
     qrSigningKey: e.QR_SIGNING_KEY,
+    qrValidDays: e.QR_VALID_DAYS,
     adminTelegramIds: e.ADMIN_TELEGRAM_IDS,
     timeZone: e.TZ_REPORTING,
     logLevel: e.LOG_LEVEL,
     terminalChat: e.TERMINAL_CHAT,
+    outbox: {
+      ratePerSecond: e.OUTBOX_RATE_PER_SECOND,
+      leaseSeconds: e.OUTBOX_LEASE_SECONDS,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    },
   };
 }

@@ -22,6 +22,8 @@ export interface TerminalDeps {
 export interface TerminalChat {
   /** Resolves once every line typed so far has been answered. */
   idle(): Promise<void>;
+  /** Shows messages that did not answer a line (reminders, alerts from the outbox). */
+  show(replies: Reply[]): Promise<void>;
   close(): void;
 }
 
@@ -116,5 +118,12 @@ export function startTerminalChat(deps: TerminalDeps): TerminalChat {
 
   out(deps.engine.t(lang)("terminal:banner"));
   queue = queue.then(() => send({ kind: "command", command: "start", payload: "" }));
-  return { idle: () => queue, close: () => rl.close() };
+  const show = (replies: Reply[]) => {
+    queue = queue.then(async () => {
+      for (const reply of replies) await render(reply);
+      deps.output.write("> ");
+    });
+    return queue;
+  };
+  return { idle: () => queue, show, close: () => rl.close() };
 }

@@ -1,0 +1,186 @@
+import type { Logger } from "pino";
+import type { Db } from "../../../db/client.js";
+import type { Config } from "../../config.js";
+import type { Engine } from "../../core/engine.js";
+import type { FileSource, Reply } from "../../core/types.js";
+import type { RouteHandler } from "../../http.js";
+import { DEFAULT_LANG, type Lang } from "../../i18n.js";
+import type { Metrics } from "../../metrics.js";
+import { createZaloClient, refreshZaloTokens, ZaloApiError, type ZaloClient } from "./client.js";
+import type { ZaloEvent } from "./events.js";
+import { createZaloFiles } from "./files.js";
+import { checkZaloWindow, recordZaloInteraction } from "./interactions.js";
+import { type PlanWords, planReplies } from "./messages.js";
+import { sendSteps } from "./send.js";
+import { createZaloTokenStore } from "./token-store.js";
+import { createZaloWebhook } from "./webhook.js";
+
+export const ZALO_WEBHOOK_PATH = "/zalo/webhook";
+
+export interface ZaloChannelDeps {
+  config: NonNullable<Config["zalo"]>;
+  db: Db;
+  engine: Engine;
+  logger: Logger;
+  metrics: Metrics;
+  clock: () => Date;
+  fetch?: typeof fetch;
+  /** Signed deliveries older than this are refused (default 15 min). */
+  maxEventAgeMs?: number;
+  /** Answer Zalo after this at the latest (default 1.5 s; Zalo gives up at 2 s). */
+  ackWithinMs?: number;
+  /** Waits before retrying a call after a network error or 5xx. */
+  backoffMs?: number[];
+  /** How often the token is checked for an early refresh, so it never lapses while no one writes. */
+  tokenCheckMs?: number;
+}
+
+/** What an outbox transport returns for one send. */
+export type ZaloSendOutcome =
+  | { ok: true }
+  | { retryAfter: number }
+  | { unreachable: true; reason: string }
+  | { transient: true; error: string };
+
+export interface ZaloChannel {
+  webhook: RouteHandler;
+  files: FileSource;
+  client: ZaloClient;
+  /**
+   * Sends replies to a chat outside any conversation (reminders, notices): refused as unreachable outside
+   * the messaging window, and Zalo's answer classified for the outbox sender.
+   */
+  deliver(chatId: string, replies: Reply[], opts?: { lang?: Lang; paid?: boolean }): Promise<ZaloSendOutcome>;
+  /** Resolves once every event received so far has been handled and answered. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Zalo refuses these for the person, not for the message: trying again will not help. */
+const UNREACHABLE = new Set([-213, -217, -227, -230, -232, -244]);
+
+/** Wires the Zalo OA channel: webhook → engine → Open API, tokens and interactions in the database. */
+export async function startZaloChannel(deps: ZaloChannelDeps): Promise<ZaloChannel> {
+  const { config, db, engine, logger, metrics, clock } = deps;
+  const log = logger.child({ channel: "zalo" });
+  const tokens = createZaloTokenStore({
+    db,
+    key: config.oaId ?? config.appId,
+    seed: { accessToken: config.accessToken, refreshToken: config.refreshToken },
+    exchange: (refreshToken) => refreshZaloTokens({ ...config, refreshToken, fetch: deps.fetch }),
+    clock,
+    logger: log,
+  });
+  await tokens.init();
+  const client = createZaloClient({
+    apiRoot: config.apiRoot,
+    tokens,
+    logger: log,
+    fetch: deps.fetch,
+    backoffMs: deps.backoffMs,
+  });
+  const files = createZaloFiles({ fetch: deps.fetch });
+  const words = (lang: Lang): PlanWords => ({
+    moreOptions: engine.t(lang)("zalo:moreOptions"),
+    documentUnavailable: (fileName) => engine.t(lang)("zalo:documentUnavailable", { fileName }),
+  });
+  const inflight = new Set<Promise<void>>();
+
+  function handle(event: ZaloEvent): { committed: Promise<unknown> } {
+    const elog = log.child({ zalo_update: event.updateId });
+    let markCommitted = () => {};
+    const committed = new Promise<void>((resolve) => (markCommitted = resolve));
+    const task = (async () => {
+      const started = performance.now();
+      let lang: Lang = DEFAULT_LANG;
+      let stored = false;
+      try {
+        const now = clock();
+        await recordZaloInteraction(db, event.userId, event.at && event.at < now ? event.at : now);
+        const result = await engine.handle({
+          channel: "zalo",
+          externalUserId: event.userId,
+          chatId: event.userId,
+          input: event.input,
+          updateId: event.updateId,
+          files,
+        });
+        stored = true;
+        markCommitted();
+        lang = result.lang;
+        if (result.duplicate) {
+          metrics.inc("zalo_updates_duplicate_total");
+          elog.info("duplicate zalo event skipped");
+          return;
+        }
+        await sendSteps(client, event.userId, planReplies(result.replies, words(lang)));
+        metrics.inc("zalo_updates_handled_total");
+        elog.info(
+          { event: event.name, input: event.input.kind, ms: Math.round(performance.now() - started) },
+          "zalo update handled",
+        );
+      } catch (err) {
+        markCommitted();
+        metrics.inc("zalo_updates_failed_total");
+        elog.error({ err }, stored ? "zalo replies failed" : "zalo update failed");
+        // The person hears that it failed only when the failure was ours, not Zalo refusing to deliver.
+        if (!stored) {
+          await client
+            .sendMessage(event.userId, { text: engine.t(lang)("common:error") })
+            .catch((e) => elog.warn({ err: e }, "could not send the error notice"));
+        }
+      }
+    })();
+    inflight.add(task);
+    void task.finally(() => inflight.delete(task));
+    return { committed };
+  }
+
+  const webhook = createZaloWebhook({
+    appId: config.appId,
+    oaId: config.oaId,
+    secret: config.webhookSecret,
+    clock,
+    logger: log,
+    metrics,
+    maxAgeMs: deps.maxEventAgeMs ?? 15 * 60_000,
+    ackWithinMs: deps.ackWithinMs ?? 1500,
+    handle,
+  });
+
+  const timer = setInterval(
+    () => {
+      tokens.current().catch((err) => log.warn({ err }, "zalo token check failed"));
+    },
+    deps.tokenCheckMs ?? 15 * 60_000,
+  );
+  timer.unref();
+
+  const settled = async () => {
+    while (inflight.size) await Promise.allSettled([...inflight]);
+  };
+
+  return {
+    webhook,
+    files,
+    client,
+    settled,
+    async deliver(chatId, replies, opts = {}) {
+      const refusal = await checkZaloWindow(db, chatId, clock(), { paid: opts.paid });
+      if (refusal) return refusal;
+      try {
+        await sendSteps(client, chatId, planReplies(replies, words(opts.lang ?? DEFAULT_LANG)));
+        return { ok: true };
+      } catch (err) {
+        if (err instanceof ZaloApiError && UNREACHABLE.has(err.code))
+          return { unreachable: true, reason: `zalo ${err.code}` };
+        if (err instanceof ZaloApiError && err.code === -32) return { retryAfter: 60 };
+        return { transient: true, error: String(err) };
+      }
+    },
+    async stop() {
+      clearInterval(timer);
+      await settled();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  bigint,
+  bigserial,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { users } from "./core.js";
+import { people } from "./declarations.js";
+
+const at = (name: string) => timestamp(name, { withTimezone: true });
+
+/**
+ * A place visitors check in at: an agency, a shop, a bus, or a part of one (a floor, a gate) when `parentId`
+ * is set. `code` (96 random bits) is what a poster's deep link carries, `shortCode` what people type; both
+ * change when the code is rotated, which stops old posters from working.
+ */
+export const checkpoints = pgTable(
+  "checkpoints",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    parentId: bigint("parent_id", { mode: "number" }).references((): AnyPgColumn => checkpoints.id, {
+      onDelete: "cascade",
+    }),
+    code: text("code").notNull(),
+    shortCode: text("short_code").notNull(),
+    name: text("name").notNull(),
+    phone: text("phone"),
+    provinceCode: text("province_code"),
+    communeCode: text("commune_code"),
+    /** The address as people read it: detail, commune, province. */
+    address: text("address").notNull(),
+    kind: text("kind").notNull(),
+    /** After this long a visit ends by itself (15 min to 23 h 45). */
+    stayMinutes: integer("stay_minutes").notNull(),
+    createdBy: bigint("created_by", { mode: "number" }).references(() => users.id, { onDelete: "set null" }),
+    createdAt: at("created_at").notNull().defaultNow(),
+    codeRotatedAt: at("code_rotated_at"),
+  },
+  (t) => [
+    uniqueIndex("checkpoints_code_idx").on(t.code),
+    uniqueIndex("checkpoints_short_code_idx").on(t.shortCode),
+    index("checkpoints_parent_idx").on(t.parentId),
+    index("checkpoints_commune_idx").on(t.communeCode),
+  ],
+);
+
+/**
+ * One stay at a checkpoint. The visitor is an account holder (`userId`), a dependent scanned by staff
+ * (`personId`, no `userId`), or someone without a smartphone checked in by name and phone (`visitorName`,
+ * `visitorPhone`). `visitorKey` names the visitor whichever it is ("u:<user>", "p:<person>", "w:<phone>"),
+ * so that one open visit per visitor holds in the database. `checkedOutAt` is null while the visit is open;
+ * `endedHow` says how it ended: manual (the visitor or staff), automatic (the stay ran out: `checkedOutAt`
+ * is then the end of the stay) or superseded (a check-in elsewhere).
+ */
+export const visits = pgTable(
+  "visits",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    checkpointId: bigint("checkpoint_id", { mode: "number" })
+      .notNull()
+      .references(() => checkpoints.id, { onDelete: "cascade" }),
+    userId: bigint("user_id", { mode: "number" }).references(() => users.id, { onDelete: "cascade" }),
+    personId: bigint("person_id", { mode: "number" }).references(() => people.id, { onDelete: "cascade" }),
+    visitorKey: text("visitor_key").notNull(),
+    visitorName: text("visitor_name"),
+    visitorPhone: text("visitor_phone"),
+    /** link | photo | code | staff_qr | staff_manual */
+    method: text("method").notNull(),
+    checkedInBy: bigint("checked_in_by", { mode: "number" }).references(() => users.id, {
+      onDelete: "set null",
+    }),
+    checkedInAt: at("checked_in_at").notNull(),
+    autoCheckoutAt: at("auto_checkout_at").notNull(),
+    checkedOutAt: at("checked_out_at"),
+    endedHow: text("ended_how"),
+  },
+  (t) => [
+    // Tracing: who was at this place (or its parts) when, and where was this person when.
+    index("visits_checkpoint_in_idx").on(t.checkpointId, t.checkedInAt),
+    index("visits_user_in_idx").on(t.userId, t.checkedInAt),
+    index("visits_person_in_idx").on(t.personId, t.checkedInAt),
+    index("visits_visitor_in_idx").on(t.visitorKey, t.checkedInAt),
+    uniqueIndex("visits_one_open_idx").on(t.visitorKey).where(sql`${t.checkedOutAt} is null`),
+    index("visits_due_idx").on(t.autoCheckoutAt).where(sql`${t.checkedOutAt} is null`),
+  ],
+);

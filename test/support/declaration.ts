@@ -1,0 +1,72 @@
+import type { Input, Reply, StepContext, StepResult } from "../../bot/core/types.js";
+import { type Answers, offeredOptions, type Question } from "../../bot/declaration/form.js";
+import { createDeclarationFlow } from "../../bot/flows/declaration.js";
+import type { CommuneLookup } from "../../bot/flows/declaration-answer.js";
+import type { StartLoad } from "../../bot/flows/declaration-load.js";
+
+export const declarationFlow = createDeclarationFlow();
+
+/** The 2025 unit list, beside the repository (never copied into it). */
+export const UNITS_FILE = new URL("../../../shared/data/vn-admin-units-2025.json", import.meta.url);
+
+export const option = (data: string): Input => ({ kind: "option", data });
+export const typed = (text: string): Input => ({ kind: "text", text });
+
+/** A valid answer to each question, as a person would give it. */
+const SAMPLE_TEXT: Record<string, string> = {
+  fullName: "Nguyễn Văn An",
+  nationalityOther: "Pháp",
+  idNumber: "001203012345",
+  insuranceNo: "DN4010123456789",
+  street: "Số 12 ngõ 34 phố Đội Cấn",
+};
+
+export function validInput(q: Question, answers: Answers): Input {
+  switch (q.type) {
+    case "text":
+      return typed(SAMPLE_TEXT[q.id] ?? "Một câu trả lời");
+    case "year":
+      return typed("1985");
+    case "choice":
+      return option(`declaration:a:${q.id}:${offeredOptions(q.options, answers)[0]!.value}`);
+    case "province":
+      return option(`declaration:a:${q.id}:01`);
+    case "commune":
+      return typed("Ba Đình");
+    default:
+      return option("declaration:none");
+  }
+}
+
+export function startLoad(extra: Partial<StartLoad> = {}): StartLoad {
+  return {
+    kind: "start",
+    personId: null,
+    who: null,
+    notFound: false,
+    prefill: {},
+    hasLast: false,
+    draft: null,
+    ...extra,
+  };
+}
+
+/** No admin units loaded: a typed commune name is taken as it is. */
+export const noUnits: CommuneLookup = { kind: "commune", hasUnits: false, matches: [] };
+
+export const replyText = (r: Reply | undefined) =>
+  r?.kind === "text" ? r.text : r?.kind === "photo" ? (r.caption ?? "") : "";
+export const allText = (r: StepResult) => r.replies.map(replyText).join("\n");
+export const buttons = (r: Reply | undefined) =>
+  r?.kind === "text" ? (r.options ?? []).flat().map((o) => o.id) : [];
+
+/** Feeds inputs one by one, handing the commune step what its load would read. */
+export function drive(ctx: StepContext, first: StepResult, inputs: Input[], lookup: CommuneLookup = noUnits) {
+  let result = first;
+  for (const input of inputs) {
+    if (!result.state) throw new Error("the flow ended early");
+    const loaded = result.state.step === "q.commune" && input.kind === "text" ? lookup : undefined;
+    result = declarationFlow.step(result.state, input, { ...ctx, loaded });
+  }
+  return result;
+}
