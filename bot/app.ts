@@ -4,6 +4,10 @@ import { type Bot, webhookCallback } from "grammy";
 import type { DestinationStream, Logger } from "pino";
 import pino from "pino";
 import { type Database, openDatabase } from "../db/client.js";
+import { scheduleAutoCheckout } from "../jobs/auto-checkout.js";
+import { scheduleMonitoringJobs } from "../jobs/monitoring.js";
+import { markReachable } from "../jobs/outbox.js";
+import { scheduleRetention } from "../jobs/retention.js";
 import { type Background, startBackground } from "./background.js";
 import { createTelegramBot, publishCommands } from "./channels/telegram/bot.js";
 import { startTerminalChat, type TerminalChat } from "./channels/terminal/terminal.js";
@@ -14,6 +18,10 @@ import { checkpointFeature } from "./features/checkpoints.js";
 import { coreFeature } from "./features/core.js";
 import { declarationFeature } from "./features/declaration.js";
 import { invitationFeature, roleInvitationKind } from "./features/invitations.js";
+import { monitoringFeature, monitoringPhoneListener } from "./features/monitoring.js";
+import { groupInvitationKind } from "./features/monitoring-invitation.js";
+import { officialsFeature } from "./features/officials.js";
+import { withPhoneListeners } from "./features/phone-listeners.js";
 import { type HttpServer, type RouteHandler, startHttpServer } from "./http.js";
 import { createI18n } from "./i18n.js";
 import { createLogger } from "./logger.js";
@@ -94,8 +102,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     db: database.db,
     i18n,
     features: [
-      coreFeature(),
-      invitationFeature({ kinds: [roleInvitationKind()] }),
+      withPhoneListeners(coreFeature(), [monitoringPhoneListener()]),
+      invitationFeature({
+        kinds: [roleInvitationKind(), groupInvitationKind({ timeZone: config.timeZone })],
+      }),
       declarationFeature({
         qrSigningKey: config.qrSigningKey,
         qrValidDays: config.qrValidDays,
@@ -104,11 +114,24 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       checkpointFeature({
         botUsername: () => app.telegram?.botInfo.username,
         qrSigningKey: config.qrSigningKey,
+        dailyCap: config.checkinDailyCap,
+      }),
+      monitoringFeature({
+        i18n,
+        timeZone: config.timeZone,
+        botUsername: () => app.telegram?.botInfo.username,
+      }),
+      officialsFeature({
+        i18n,
+        qrSigningKey: config.qrSigningKey,
+        botUsername: () => app.telegram?.botInfo.username,
+        bufferMinutes: config.traceBufferMinutes,
       }),
     ],
     clock,
     timeZone: config.timeZone,
     logger,
+    onInbound: (tx, channel, chatId) => markReachable(tx, channel, chatId),
   });
 
   const routes = new Map<string, RouteHandler>();
@@ -192,6 +215,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     });
     const background = app.background;
     stops.push(() => background.stop());
+    scheduleAutoCheckout(background.scheduler, { db: database.db, clock });
+    scheduleMonitoringJobs(background.scheduler, {
+      db: database.db,
+      i18n,
+      timeZone: config.timeZone,
+      ...config.monitoring,
+    });
+    scheduleRetention(background.scheduler, { db: database.db, logger, policy: config.retention });
   } catch (err) {
     await Promise.allSettled(stops.map((s) => s()));
     await database.close();

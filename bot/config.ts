@@ -79,6 +79,20 @@ const envSchema = z.object({
   TZ_REPORTING: optionalString.default("Asia/Ho_Chi_Minh").refine(isTimeZone, "unknown IANA time zone"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TERMINAL_CHAT: z.enum(["auto", "on", "off"]).default("auto"),
+  DIGEST_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM, 24-hour")
+    .default("10:00"),
+  RELEASE_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM, 24-hour")
+    .default("07:00"),
+  VISIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(21),
+  MONITORING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  TRACE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(21),
+  PROCESSED_UPDATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  TRACE_BUFFER_MINUTES: z.coerce.number().int().min(0).max(240).default(15),
+  CHECKIN_DAILY_CAP: z.coerce.number().int().min(0).max(1000).default(30),
   OUTBOX_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(25),
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
@@ -133,6 +147,11 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   terminalChat: "auto" | "on" | "off";
   outbox: { ratePerSecond: number; leaseSeconds: number; maxAttempts: number };
+  monitoring: { digestTime: string; releaseTime: string };
+  retention: { visitDays: number; monitoringDays: number; traceDays: number; processedUpdateDays: number };
+  traceBufferMinutes: number;
+  /** Check-ins a person may make by themselves per local day; null: no cap. */
+  checkinDailyCap: number | null;
 }
 
 export class ConfigError extends Error {
@@ -187,6 +206,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     timeZone: e.TZ_REPORTING,
     logLevel: e.LOG_LEVEL,
     terminalChat: e.TERMINAL_CHAT,
+    monitoring: { digestTime: e.DIGEST_TIME, releaseTime: e.RELEASE_TIME },
+    retention: {
+      visitDays: e.VISIT_RETENTION_DAYS,
+      monitoringDays: e.MONITORING_RETENTION_DAYS,
+      traceDays: e.TRACE_RETENTION_DAYS,
+      processedUpdateDays: e.PROCESSED_UPDATE_RETENTION_DAYS,
+    },
+    traceBufferMinutes: e.TRACE_BUFFER_MINUTES,
+    checkinDailyCap: e.CHECKIN_DAILY_CAP === 0 ? null : e.CHECKIN_DAILY_CAP,
     outbox: {
       ratePerSecond: e.OUTBOX_RATE_PER_SECOND,
       leaseSeconds: e.OUTBOX_LEASE_SECONDS,

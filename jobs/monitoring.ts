@@ -15,8 +15,6 @@ export interface MonitoringJobsOptions {
   digestTime?: string;
   /** RELEASE_TIME, "HH:MM" (default 07:00). */
   releaseTime?: string;
-  /** MONITORING_RETENTION_DAYS (default 14). */
-  retentionDays?: number;
   policy?: ReminderPolicy;
 }
 
@@ -33,10 +31,7 @@ export function scheduleMonitoringJobs(scheduler: Scheduler, o: MonitoringJobsOp
     await runDigest({ db, i18n, timeZone }, slot.at);
   });
   scheduler.every(RELEASES_JOB, RELEASES_CRON, async (slot) => {
-    await runReleases(
-      { db, i18n, timeZone, releaseTime: o.releaseTime, retentionDays: o.retentionDays },
-      slot.at,
-    );
+    await runReleases({ db, i18n, timeZone, releaseTime: o.releaseTime }, slot.at);
   });
 }
 

@@ -1,10 +1,5 @@
 import type { I18n } from "../bot/i18n.js";
-import {
-  MONITORING_RETENTION_DAYS,
-  purgeMonitoring,
-  type ReleaseSummary,
-  releaseDue,
-} from "../bot/services/monitoring-release.js";
+import { type ReleaseSummary, releaseDue } from "../bot/services/monitoring-release.js";
 import { localClock, parseClock } from "../bot/services/reminder-policy.js";
 import type { Db } from "../db/client.js";
 
@@ -18,29 +13,17 @@ export interface ReleaseJobDeps {
   db: Db;
   i18n: I18n;
   timeZone: string;
-  /** "HH:MM": no release message before this local time (default 07:00). */
+  /** "HH:MM": no release before this local time (default 07:00). */
   releaseTime?: string;
-  /** Closed records are deleted this many days after they close (default 14). */
-  retentionDays?: number;
-}
-
-export interface ReleaseRunSummary extends ReleaseSummary {
-  purgedGroups: number;
-  purgedMembers: number;
 }
 
 /**
- * Releases the members whose end day has come (each told once, through the outbox), closes the groups
- * whose end day has come, and purges what closed more than the retention ago. Idempotent.
+ * Releases the members whose end day has come (each told once, through the outbox) and closes the groups
+ * whose end day has come. Idempotent. Closed records are purged by the retention job (jobs/retention.ts,
+ * through purgeMonitoring).
  */
-export async function runReleases(deps: ReleaseJobDeps, now: Date): Promise<ReleaseRunSummary> {
+export async function runReleases(deps: ReleaseJobDeps, now: Date): Promise<ReleaseSummary> {
   const releaseAt = parseClock(deps.releaseTime ?? DEFAULT_RELEASE_TIME) ?? 0;
-  const due = localClock(now, deps.timeZone).minutes >= releaseAt;
-  return deps.db.transaction(async (tx) => {
-    const released = due
-      ? await releaseDue(tx, deps.i18n, now, deps.timeZone)
-      : { released: 0, closedGroups: 0 };
-    const purged = await purgeMonitoring(tx, now, deps.retentionDays ?? MONITORING_RETENTION_DAYS);
-    return { ...released, purgedGroups: purged.groups, purgedMembers: purged.members };
-  });
+  if (localClock(now, deps.timeZone).minutes < releaseAt) return { released: 0, closedGroups: 0 };
+  return deps.db.transaction((tx) => releaseDue(tx, deps.i18n, now, deps.timeZone));
 }

@@ -63,6 +63,8 @@ export interface EngineDeps {
   clock: () => Date;
   timeZone: string;
   logger: Logger;
+  /** Runs in every update's transaction: someone who writes is reachable again (see the outbox). */
+  onInbound?: (tx: Tx, channel: Channel, chatId: string) => Promise<void>;
 }
 
 export interface HandleRequest {
@@ -111,6 +113,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if (req.updateId !== undefined && !(await claimUpdate(tx, req.channel, req.updateId, now))) {
         return { replies: [], duplicate: true, lang: req.langHint ?? DEFAULT_LANG };
       }
+      await deps.onInbound?.(tx, req.channel, req.chatId);
       let user = await findOrCreateUser(tx, {
         channel: req.channel,
         externalId: req.externalUserId,
@@ -192,8 +195,16 @@ export function createEngine(deps: EngineDeps): Engine {
             return { state: null, replies: [text(ctx.t("common:unsupported"))] };
           return { state: null, replies: [text(ctx.t("common:notUnderstood"))] };
         }
-        if (input.kind === "option" && !input.data.startsWith(`${current.name}:`))
+        if (input.kind === "option" && !input.data.startsWith(`${current.name}:`)) {
+          // A button of an earlier message that still means something (Check out) works mid-conversation;
+          // the conversation then goes on where it was.
+          for (const idle of idles) {
+            const r = idle(input, ctx);
+            if (r && !r.state && !r.next)
+              return { ...r, state, replies: [...r.replies, ...(await prompt(state))] };
+          }
           return stay("common:staleButton");
+        }
         if (input.kind === "unsupported") return stay("common:unsupported");
         return current.step(state, input, await withLoad(current, state, input));
       };

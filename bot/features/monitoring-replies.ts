@@ -161,17 +161,18 @@ export function memberReply(m: Membership, last: Date | null, ctx: StepContext):
 /** The group's poster: its link as a QR, how to join, the report times in the big frame. */
 export function groupPoster(group: Group, url: string, t: TFunction): PosterInput {
   const vi = (key: string, vars: Record<string, string> = {}) => t(key, { ...vars, lng: "vi" });
-  const windows = (group.windows as ReportWindow[]).map(formatWindow).join("  ·  ");
+  const slots = (group.windows as ReportWindow[]).map(formatWindow);
   return {
     url,
     name: group.name,
     address: group.place,
-    shortCode: windows,
+    // No code to type here (Zalo people are enrolled by list): the frame shows the report times.
+    shortCode: slots.join("  ·  "),
     heading: vi("monitoring:poster.heading"),
     instructions: [
       vi("monitoring:poster.scan"),
       vi("monitoring:poster.accept"),
-      vi("monitoring:poster.report", { windows }),
+      vi("monitoring:poster.report", { windows: slots.join(` ${vi("monitoring:and")} `) }),
       vi("monitoring:poster.until", { to: formatDay(lastDayOf(group.endsOn)) }),
     ],
     footer: t("monitoring:poster.footer", { lng: "en" }),

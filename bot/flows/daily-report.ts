@@ -4,8 +4,8 @@ import { SYMPTOMS } from "../declaration/form.js";
 import {
   bandOf,
   HEALTHY,
-  MAX_TEMPERATURE,
-  MIN_TEMPERATURE,
+  parseSpo2,
+  parseTemperature,
   type TemperatureBand,
 } from "../services/daily-reports.js";
 import { reportingMemberships, waitingForPhone } from "../services/monitoring-members.js";
@@ -15,6 +15,7 @@ import {
   askRoom,
   feelQuestion,
   REPORT_FLOW,
+  reportButtons,
   ropt,
   spo2Question,
   symptomsQuestion,
@@ -39,26 +40,6 @@ interface Data {
 }
 
 const state = (step: string, data: Data): FlowState => ({ flow: REPORT_FLOW, step, data: { ...data } });
-
-/**
- * Buttons of reminders and notices that act whatever the chat is doing: open the report, report "well"
- * in one tap, confirm a listing. Null for input that is not one of them.
- */
-export function reportButtons(input: Input): StepResult | null {
-  if (input.kind !== "option") return null;
-  const dep = /^report:dep:(\d{1,15}):(\d{1,15})$/.exec(input.data);
-  if (dep)
-    return end([], {
-      effects: [{ type: "monitoring.addDependent", groupId: Number(dep[1]), personId: Number(dep[2]) }],
-    });
-  const m = /^report:(go|ok|join)(?::(\d{1,15}))?$/.exec(input.data);
-  if (!m) return null;
-  const id = m[2] ? Number(m[2]) : null;
-  if (m[1] === "join") return end([], { effects: [{ type: "monitoring.linkMine", report: true }] });
-  if (m[1] === "ok" && id !== null)
-    return end([], { effects: [{ type: "report.save", memberId: id, input: HEALTHY }] });
-  return end([], { next: { flow: REPORT_FLOW, payload: id === null ? "" : String(id) } });
-}
 
 const save = (data: Data, note: string | null): StepResult =>
   end([], {
@@ -86,20 +67,6 @@ function begin(target: Target, ctx: StepContext): StepResult {
   }
   const s = state("feel", { target });
   return { state: s, replies: prompt(s, ctx) };
-}
-
-/** "37,8", "37.8°C", "38" → tenths of a degree within 34.0–43.0, or null. */
-export function parseTemperature(typed: string): number | null {
-  const m = /^\s*(\d{2})(?:[.,](\d))?\s*(?:°\s*c?|độ|do|c)?\s*$/i.exec(typed);
-  if (!m) return null;
-  const tenths = Number(m[1]) * 10 + Number(m[2] ?? 0);
-  return tenths >= MIN_TEMPERATURE && tenths <= MAX_TEMPERATURE ? tenths : null;
-}
-
-export function parseSpo2(typed: string): number | null {
-  const m = /^\s*(\d{2,3})\s*%?\s*$/.exec(typed);
-  const n = m ? Number(m[1]) : Number.NaN;
-  return n >= 70 && n <= 100 ? n : null;
 }
 
 function step(s: FlowState, input: Input, ctx: StepContext): StepResult {

@@ -1,7 +1,7 @@
-import { rows, text } from "../core/replies.js";
-import type { Option, Reply, StepContext } from "../core/types.js";
+import { end, rows, text } from "../core/replies.js";
+import type { Input, Option, Reply, StepContext, StepResult } from "../core/types.js";
 import { SYMPTOMS } from "../declaration/form.js";
-import { TEMPERATURE_BANDS } from "../services/daily-reports.js";
+import { HEALTHY, TEMPERATURE_BANDS } from "../services/daily-reports.js";
 import { formatDay, formatWindow } from "../services/monitoring-format.js";
 import { type ReportWindow, reportOccasion } from "../services/reminder-policy.js";
 
@@ -84,3 +84,23 @@ export function symptomsQuestion(data: { ticks?: string[] }, ctx: StepContext, e
 
 export const spo2Question = (ctx: StepContext): Reply =>
   text(ctx.t("report:askSpo2"), { options: [[{ id: ropt("skip"), label: ctx.t("report:skip") }]] });
+
+/**
+ * Buttons of reminders and notices (open the report, report "well" in one tap, confirm a listing, add a
+ * dependent), handled with no flow active and inside the report flow. Null for any other input.
+ */
+export function reportButtons(input: Input): StepResult | null {
+  if (input.kind !== "option") return null;
+  const dep = /^report:dep:(\d{1,15}):(\d{1,15})$/.exec(input.data);
+  if (dep)
+    return end([], {
+      effects: [{ type: "monitoring.addDependent", groupId: Number(dep[1]), personId: Number(dep[2]) }],
+    });
+  const m = /^report:(go|ok|join)(?::(\d{1,15}))?$/.exec(input.data);
+  if (!m) return null;
+  const id = m[2] ? Number(m[2]) : null;
+  if (m[1] === "join") return end([], { effects: [{ type: "monitoring.linkMine", report: true }] });
+  if (m[1] === "ok" && id !== null)
+    return end([], { effects: [{ type: "report.save", memberId: id, input: HEALTHY }] });
+  return end([], { next: { flow: REPORT_FLOW, payload: id === null ? "" : String(id) } });
+}

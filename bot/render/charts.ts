@@ -107,7 +107,12 @@ export async function renderBarChart(spec: BarChartSpec): Promise<Buffer> {
       indexAxis: spec.horizontal ? "y" : "x",
       layout: { padding: 24 },
       plugins: {
-        title: { display: true, text: spec.title, font: { ...font, size: 30, weight: "bold" }, color: "#1d2433" },
+        title: {
+          display: true,
+          text: spec.title,
+          font: { ...font, size: 30, weight: "bold" },
+          color: "#1d2433",
+        },
         legend: { display: spec.series.length > 1, labels: { font, boxWidth: 28 } },
       },
       scales: spec.horizontal ? { x: valueAxis, y: labelAxis } : { x: labelAxis, y: valueAxis },

@@ -30,6 +30,20 @@ export function bandOf(tenths: number): TemperatureBand {
   return "high";
 }
 
+/** "37,8", "37.8°C", "38" → tenths of a degree within 34.0–43.0, or null. */
+export function parseTemperature(typed: string): number | null {
+  const m = /^\s*(\d{2})(?:[.,](\d))?\s*(?:°\s*c?|độ|do|c)?\s*$/i.exec(typed);
+  if (!m) return null;
+  const tenths = Number(m[1]) * 10 + Number(m[2] ?? 0);
+  return tenths >= MIN_TEMPERATURE && tenths <= MAX_TEMPERATURE ? tenths : null;
+}
+
+export function parseSpo2(typed: string): number | null {
+  const m = /^\s*(\d{2,3})\s*%?\s*$/.exec(typed);
+  const n = m ? Number(m[1]) : Number.NaN;
+  return n >= 70 && n <= 100 ? n : null;
+}
+
 export type ReportInput = ReportValues & { temperatureBand: TemperatureBand | null };
 
 export const HEALTHY: ReportInput = {

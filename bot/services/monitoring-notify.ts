@@ -6,8 +6,8 @@ import { enqueue, type NewOutboxMessage } from "../../jobs/outbox.js";
 import type { Reply } from "../core/types.js";
 import { DEFAULT_LANG, type I18n, isLang, type Lang } from "../i18n.js";
 
-/** Channels the outbox has senders for; the terminal chat answers only while someone types. */
-export const OUTBOX_CHANNELS = ["telegram", "zalo"] as const;
+/** Channels the outbox has senders for (the terminal's prints into the open terminal chat). */
+export const OUTBOX_CHANNELS = ["telegram", "zalo", "terminal"] as const;
 export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
 
 export interface Recipient {
@@ -17,7 +17,7 @@ export interface Recipient {
   lang: Lang;
 }
 
-/** Where each person is reached: of their Telegram and Zalo chats, the one they used last. */
+/** Where each person is reached: of their chats, the one they used last. */
 export async function recipientsOf(db: DbOrTx, userIds: number[]): Promise<Map<number, Recipient>> {
   const out = new Map<number, Recipient>();
   const unique = [...new Set(userIds)];

@@ -3,6 +3,7 @@ import type { DbOrTx } from "../../db/client.js";
 import { invitations, monitoringGroups, monitoringMembers, roleGrants } from "../../db/schema/index.js";
 import { text } from "../core/replies.js";
 import type { I18n } from "../i18n.js";
+import { localDay } from "./local-time.js";
 import type { Group } from "./monitoring.js";
 import { groupManagerIds } from "./monitoring.js";
 import { formatDay } from "./monitoring-format.js";
@@ -83,7 +84,14 @@ export async function releaseDue(
   for (const group of ending) {
     summary.closedGroups += 1;
     await closeGroupLinks(db, group, now);
-    await tellManagersClosed(db, i18n, group, due.filter((d) => d.group.id === group.id).length, now);
+    await tellManagersClosed(
+      db,
+      i18n,
+      group,
+      due.filter((d) => d.group.id === group.id).length,
+      now,
+      timeZone,
+    );
   }
   return summary;
 }
@@ -102,7 +110,14 @@ async function closeGroupLinks(db: DbOrTx, group: Group, now: Date): Promise<voi
     );
 }
 
-async function tellManagersClosed(db: DbOrTx, i18n: I18n, group: Group, released: number, now: Date) {
+async function tellManagersClosed(
+  db: DbOrTx,
+  i18n: I18n,
+  group: Group,
+  released: number,
+  now: Date,
+  timeZone: string,
+) {
   const purge = new Date(now.getTime() + MONITORING_RETENTION_DAYS * 86_400_000);
   const managers = await groupManagerIds(db, group.id);
   await notify(
@@ -116,7 +131,7 @@ async function tellManagersClosed(db: DbOrTx, i18n: I18n, group: Group, released
           t("monitoring:closedNotice", {
             group: group.name,
             n: released,
-            purge: formatDay(purge.toISOString().slice(0, 10)),
+            purge: localDay(purge, timeZone),
           }),
         ),
     })),

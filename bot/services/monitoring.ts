@@ -38,7 +38,13 @@ export async function creationRights(db: DbOrTx, userId: number): Promise<Creati
   const rows = await db
     .select({ role: roleGrants.role, type: roleGrants.scopeType, id: roleGrants.scopeId })
     .from(roleGrants)
-    .where(and(eq(roleGrants.userId, userId), inArray(roleGrants.role, ["admin", ...MANAGER_ROLES])));
+    // District officers put contacts in home quarantine (tracing), so they may open groups too.
+    .where(
+      and(
+        eq(roleGrants.userId, userId),
+        inArray(roleGrants.role, ["admin", ...MANAGER_ROLES, "district_officer"]),
+      ),
+    );
   const admin = rows.some((r) => r.role === "admin");
   // A grant for one group only runs that group; creating needs an appointment for an area.
   const appointed = rows.filter((r) => r.role !== "admin" && r.type !== "group");

@@ -59,15 +59,19 @@ export function scopeCondition(scope: OfficerScope, provinceCol: SQLWrapper, com
   if (scope.admin) return sql`true`;
   const parts: SQL[] = [];
   if (scope.communes.length > 0)
-    parts.push(sql`${communeCol} in (${sql.join(
-      scope.communes.map((c) => sql`${c}`),
-      sql`, `,
-    )})`);
+    parts.push(
+      sql`${communeCol} in (${sql.join(
+        scope.communes.map((c) => sql`${c}`),
+        sql`, `,
+      )})`,
+    );
   if (scope.provinces.length > 0)
-    parts.push(sql`${provinceCol} in (${sql.join(
-      scope.provinces.map((p) => sql`${p}`),
-      sql`, `,
-    )})`);
+    parts.push(
+      sql`${provinceCol} in (${sql.join(
+        scope.provinces.map((p) => sql`${p}`),
+        sql`, `,
+      )})`,
+    );
   return parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` or `)})`;
 }
 

@@ -3,6 +3,7 @@ import type { DbOrTx } from "../../db/client.js";
 import { audit } from "./audit.js";
 import { addDays, isoDay, localDate, startOfLocalDay } from "./local-time.js";
 import { describeScope, type OfficerScope, scopeCondition, summaryScope } from "./officer-scope.js";
+import { placeNames } from "./tracing-contacts.js";
 import { rawRows } from "./tracing-query.js";
 
 export const STATS_DAYS = [7, 14, 30] as const;
@@ -106,6 +107,12 @@ export async function computeStats(
         group by c.id, c.name order by n desc, c.id limit 8`,
     )
   ).map((r) => ({ checkpointId: Number(r.id), name: String(r.name), n: Number(r.n) }));
+  // A part of a checkpoint reads "Market › Hall A".
+  const names = await placeNames(
+    db,
+    busiest.map((b) => b.checkpointId),
+  );
+  for (const b of busiest) b.name = names.get(b.checkpointId) || b.name;
 
   const todayIso = isoDay(today);
   const groups = (

@@ -1,16 +1,16 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
 import { traceContacts, traces } from "../../db/schema/index.js";
-import { type FollowUpStatus, FOLLOW_UP_STATUSES } from "../../db/schema/tracing.js";
+import { FOLLOW_UP_STATUSES, type FollowUpStatus } from "../../db/schema/tracing.js";
 import { text } from "../core/replies.js";
 import type { I18n } from "../i18n.js";
 import { audit } from "./audit.js";
 import { localDay, localTime } from "./local-time.js";
-import { recipientsOf, notify } from "./monitoring-notify.js";
-import { type OfficerScope, coveringScope } from "./officer-scope.js";
+import { notify, recipientsOf } from "./monitoring-notify.js";
+import { coveringScope, type OfficerScope } from "./officer-scope.js";
 import { ForbiddenError } from "./roles.js";
-import { contactsOf } from "./tracing-contacts.js";
 import { type Trace, type TraceContact, traceScope } from "./tracing.js";
+import { contactsOf } from "./tracing-contacts.js";
 
 export const QUARANTINE_DAYS = 14;
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
 import { people, users, visits } from "../../db/schema/index.js";
-import { type OfficerScope, type Place, coveringScope, residenceOf } from "./officer-scope.js";
+import { coveringScope, type OfficerScope, type Place, residenceOf } from "./officer-scope.js";
 import { findPeopleByIdNumber, type Person, personBySubject } from "./people.js";
 import { verifyQrToken } from "./qr-token.js";
 import type { Scope } from "./roles.js";
@@ -64,7 +64,16 @@ async function byPhone(db: DbOrTx, phone: string): Promise<CaseCandidate[]> {
     .orderBy(desc(visits.checkedInAt))
     .limit(1);
   return walkIn
-    ? [{ personId: null, userId: null, name: walkIn.name ?? "", birthYear: null, keys: [`w:${phone}`], residence: null }]
+    ? [
+        {
+          personId: null,
+          userId: null,
+          name: walkIn.name ?? "",
+          birthYear: null,
+          keys: [`w:${phone}`],
+          residence: null,
+        },
+      ]
     : [];
 }
 

@@ -64,7 +64,10 @@ async function whoAre(db: DbOrTx, exposures: Exposure[]): Promise<Map<string, Wh
     : [];
   const selfNames = new Map(selfRows.map((r) => [r.userId, r.name]));
   const personRows = personIds.length
-    ? await db.select({ id: people.id, name: people.fullName }).from(people).where(inArray(people.id, personIds))
+    ? await db
+        .select({ id: people.id, name: people.fullName })
+        .from(people)
+        .where(inArray(people.id, personIds))
     : [];
   const personNames = new Map(personRows.map((r) => [r.id, r.name]));
   // Someone checked in by staff who has registered since can be told by chat.
@@ -77,7 +80,12 @@ async function whoAre(db: DbOrTx, exposures: Exposure[]): Promise<Map<string, Wh
     if (out.has(e.contactKey)) continue;
     const id = Number(e.contactKey.slice(2));
     if (e.contactKey.startsWith("u:"))
-      out.set(e.contactKey, { userId: id, personId: null, name: selfNames.get(id) ?? "", phone: phones.get(id) ?? null });
+      out.set(e.contactKey, {
+        userId: id,
+        personId: null,
+        name: selfNames.get(id) ?? "",
+        phone: phones.get(id) ?? null,
+      });
     else if (e.contactKey.startsWith("p:")) {
       const holder = holders.get(id) ?? null;
       out.set(e.contactKey, {

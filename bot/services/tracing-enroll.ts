@@ -10,9 +10,9 @@ import type { ListRow } from "./monitoring-list.js";
 import { joinGroup } from "./monitoring-members.js";
 import type { OfficerScope } from "./officer-scope.js";
 import { DEFAULT_WINDOWS } from "./reminder-policy.js";
-import { contactsOf } from "./tracing-contacts.js";
-import { QUARANTINE_DAYS, traceFor } from "./tracing-actions.js";
 import { type TraceContact, traceScope } from "./tracing.js";
+import { QUARANTINE_DAYS, traceFor } from "./tracing-actions.js";
+import { contactsOf } from "./tracing-contacts.js";
 
 /** Open home-quarantine groups the officer runs, to enroll F1s in. */
 export async function homeGroupsOf(db: DbOrTx, userId: number): Promise<Group[]> {

@@ -3,12 +3,13 @@ import type { DbOrTx } from "../../db/client.js";
 import { STAY_MAX_MINUTES } from "./checkin-policy.js";
 
 /**
- * The overlap queries of contact tracing, in SQL so that PostgreSQL does the work on the visits index.
+ * The overlap queries of contact tracing, in SQL so that PostgreSQL does the work on the visits index:
+ * first the source visits with the checkpoints of their place, then the visits meeting each of them.
  *
  * Same place: two checkpoints are the same place when they belong to the same tree (a checkpoint, its
  * sub-checkpoints and theirs: same root). Same time: the contact's visit [in, end) meets the source visit
- * widened by the buffer on both sides. A visit still open ends at its automatic check-out, or now if that is
- * later than now. Visits last at most STAY_MAX_MINUTES, which bounds the index range scan on
+ * widened by the buffer on both sides. A visit still open counts until now, or until its automatic check-out
+ * if that has passed. Visits last at most STAY_MAX_MINUTES, which bounds the index range scan on
  * (checkpoint_id, checked_in_at): a visit that began more than that before the source visit cannot reach it.
  */
 
@@ -78,9 +79,11 @@ export function exposedSources(sources: { key: string; exposedAt: Date }[], to: 
     where ${visitEnd("v", now)} > x.exposed_at`;
 }
 
-/** Every visit that meets a source visit at the same place (tree), inside `place`, within the buffer. */
-export function overlapSql(sources: SQL, p: OverlapParams): SQL {
-  const buffer = minutes(p.bufferMinutes);
+/**
+ * Step 1: each source visit with every checkpoint of its tree (up to the root, then down to every part)
+ * that is inside `place`. Small: a few rows per source visit.
+ */
+export function sourcePlacesSql(sources: SQL, place: SQL): SQL {
   return sql`with recursive
     src as (${sources}),
     up as (
@@ -96,26 +99,73 @@ export function overlapSql(sources: SQL, p: OverlapParams): SQL {
       union all
       select c.id, down.root_id, down.depth + 1
         from checkpoints c join down on c.parent_id = down.id where down.depth < 8
-    ),
-    places as (
-      select d.id, d.root_id from down d join checkpoints c on c.id = d.id where ${p.place}
     )
-    select src.src_key, src.src_visit,
+    select src.src_key, src.src_visit, d.id as place_id,
       (extract(epoch from src.s) * 1000)::float8 as src_s,
-      (extract(epoch from src.e) * 1000)::float8 as src_e,
+      (extract(epoch from src.e) * 1000)::float8 as src_e
+    from src
+    join roots r on r.start_id = src.checkpoint_id
+    join down d on d.root_id = r.root_id
+    join checkpoints c on c.id = d.id
+    where ${place}`;
+}
+
+/** A source visit and one checkpoint of its place where contacts are looked for. */
+export interface SourcePlace {
+  srcKey: string;
+  srcVisit: number;
+  placeId: number;
+  start: Date;
+  end: Date;
+}
+
+/**
+ * Step 2: the visits meeting each (source visit, checkpoint), the sources given as a VALUES list. Given
+ * as literal rows, their number is known to the planner, which then scans visits(checkpoint_id,
+ * checked_in_at) once per row over [start − buffer − longest stay, end + buffer) — or, without that
+ * index, hashes one sequential scan. (A single statement with the sources as CTEs misled its estimates into
+ * using the index on the checkpoint alone, reading every visit of the place.)
+ */
+export function meetingsSql(sources: SourcePlace[], p: Omit<OverlapParams, "place">): SQL {
+  const buffer = minutes(p.bufferMinutes);
+  const values = sources.map(
+    (s) =>
+      sql`(${s.srcKey}::text, ${s.srcVisit}::bigint, ${s.placeId}::bigint, ${ts(s.start)}, ${ts(s.end)})`,
+  );
+  return sql`select x.src_key, x.src_visit,
+      (extract(epoch from x.s) * 1000)::float8 as src_s,
+      (extract(epoch from x.e) * 1000)::float8 as src_e,
       o.id as visit_id, o.visitor_key, o.user_id, o.person_id, o.visitor_name, o.visitor_phone,
       o.checkpoint_id,
       (extract(epoch from o.checked_in_at) * 1000)::float8 as o_s,
       (extract(epoch from ${visitEnd("o", p.now)}) * 1000)::float8 as o_e
-    from src
-    join roots r on r.start_id = src.checkpoint_id
-    join places pl on pl.root_id = r.root_id
-    join visits o on o.checkpoint_id = pl.id
-      and o.checked_in_at < src.e + ${buffer}
-      and o.checked_in_at >= src.s - ${buffer} - ${minutes(STAY_MAX_MINUTES)}
-    where ${visitEnd("o", p.now)} > src.s - ${buffer}
-      and o.visitor_key not in ${list(p.exclude)}
-    order by o_s, o.id`;
+    from (values ${sql.join(values, sql`, `)}) as x(src_key, src_visit, place_id, s, e)
+    join visits o on o.checkpoint_id = x.place_id
+      and o.checked_in_at >= x.s - ${buffer} - ${minutes(STAY_MAX_MINUTES)}
+      and o.checked_in_at < x.e + ${buffer}
+    where ${visitEnd("o", p.now)} > x.s - ${buffer}
+      and o.visitor_key not in ${list(p.exclude)}`;
+}
+
+const CHUNK = 1000;
+
+export async function sourcePlaces(db: DbOrTx, sources: SQL, place: SQL): Promise<SourcePlace[]> {
+  return (await rawRows(db, sourcePlacesSql(sources, place))).map((r) => ({
+    srcKey: String(r.src_key),
+    srcVisit: Number(r.src_visit),
+    placeId: Number(r.place_id),
+    start: new Date(Number(r.src_s)),
+    end: new Date(Number(r.src_e)),
+  }));
+}
+
+/** Both steps: every visit meeting one of the sources at the same place, within the buffer. */
+export async function meetings(db: DbOrTx, sources: SQL, p: OverlapParams): Promise<Exposure[]> {
+  const places = await sourcePlaces(db, sources, p.place);
+  const out: Exposure[] = [];
+  for (let i = 0; i < places.length; i += CHUNK)
+    out.push(...(await rawRows(db, meetingsSql(places.slice(i, i + CHUNK), p))).map(toExposure));
+  return out.sort((a, b) => a.start.getTime() - b.start.getTime() || a.visitId - b.visitId);
 }
 
 type Row = Record<string, unknown>;
@@ -153,10 +203,7 @@ export async function findF1(
   p: OverlapParams & { keys: string[]; from: Date; to: Date },
 ): Promise<Exposure[]> {
   if (p.keys.length === 0) return [];
-  const sources = caseSources(p.keys, p.from, p.to, p.now);
-  return (await rawRows(db, overlapSql(sources, { ...p, exclude: [...p.keys, ...p.exclude] }))).map(
-    toExposure,
-  );
+  return meetings(db, caseSources(p.keys, p.from, p.to, p.now), { ...p, exclude: [...p.keys, ...p.exclude] });
 }
 
 /** F2 exposures: visits meeting the F1s' visits after their exposure, up to `to`. */
@@ -165,7 +212,7 @@ export async function findF2(
   p: OverlapParams & { sources: { key: string; exposedAt: Date }[]; to: Date },
 ): Promise<Exposure[]> {
   if (p.sources.length === 0) return [];
-  return (await rawRows(db, overlapSql(exposedSources(p.sources, p.to, p.now), p))).map(toExposure);
+  return meetings(db, exposedSources(p.sources, p.to, p.now), p);
 }
 
 /** The window in which a contact met the source, and for how long they were both there (no buffer). */

@@ -3,7 +3,7 @@ import type { DbOrTx } from "../../db/client.js";
 import { checkpoints, traceContacts, traces, visits } from "../../db/schema/index.js";
 import { audit } from "./audit.js";
 import { STAY_MAX_MINUTES } from "./checkin-policy.js";
-import { type OfficerScope, coveringScope, scopeCondition } from "./officer-scope.js";
+import { coveringScope, type OfficerScope, scopeCondition } from "./officer-scope.js";
 import { type CaseQuery, caseCandidates, caseInScope, type TraceCase } from "./tracing-case.js";
 import { type ContactDraft, contactsOf, draftContacts, placeNames } from "./tracing-contacts.js";
 import { DEFAULT_BUFFER_MINUTES, type Exposure, findF1, findF2 } from "./tracing-query.js";

@@ -1,5 +1,6 @@
 import writeXlsxFile from "write-excel-file/node";
 import { localDay, localTime } from "./local-time.js";
+import { formatPhone } from "./phone.js";
 import type { VisitLog, VisitorRow } from "./visit-log.js";
 
 /** Column titles and value labels in the reader's language. */
@@ -32,7 +33,7 @@ export function visitTable(log: VisitLog, labels: ExportLabels, timeZone: string
       stamp(r.visit.checkedOutAt, timeZone),
       labels.ended(r.visit.endedHow),
       r.name,
-      r.phone ?? "",
+      r.phone ? formatPhone(r.phone) : "",
       labels.who(r.who),
       labels.method(r.visit.method),
     ]),
@@ -55,9 +56,10 @@ export function toCsv(table: string[][]): Buffer {
 }
 
 export async function toXlsx(table: string[][], sheet: string): Promise<Buffer> {
+  // Cells are typed as text, so nothing in them runs as a formula.
   const data = table.map((row, i) =>
     row.map((value) => ({
-      value: defuse(value),
+      value,
       type: String,
       ...(i === 0 ? { fontWeight: "bold" as const } : {}),
     })),

@@ -8,5 +8,5 @@ export * from "./declarations.js";
 export * from "./monitoring.js";
 export * from "./outbox.js";
 export * from "./roles.js";
-export * from "./zalo.js";
 export * from "./tracing.js";
+export * from "./zalo.js";

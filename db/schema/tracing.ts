@@ -31,7 +31,9 @@ export const traces = pgTable(
       onDelete: "cascade",
     }),
     /** The account that holds the case (their own, or their guardian's for a dependent). */
-    caseUserId: bigint("case_user_id", { mode: "number" }).references(() => users.id, { onDelete: "cascade" }),
+    caseUserId: bigint("case_user_id", { mode: "number" }).references(() => users.id, {
+      onDelete: "cascade",
+    }),
     caseKeys: text("case_keys").array().notNull(),
     caseName: text("case_name").notNull(),
     caseProvinceCode: text("case_province_code"),
@@ -54,10 +56,7 @@ export const traces = pgTable(
       onDelete: "set null",
     }),
   },
-  (t) => [
-    index("traces_created_idx").on(t.createdAt),
-    index("traces_case_person_idx").on(t.casePersonId),
-  ],
+  (t) => [index("traces_created_idx").on(t.createdAt), index("traces_case_person_idx").on(t.casePersonId)],
 );
 
 export const FOLLOW_UP_STATUSES = ["not_attempted", "seen_ok", "seen_signs", "missed"] as const;

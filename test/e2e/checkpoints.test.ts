@@ -6,7 +6,6 @@ import { displayShortCode } from "../../bot/services/checkpoints.js";
 import { createQrDecoder } from "../../bot/services/qr-decode.js";
 import { TOKEN_PREFIX } from "../../bot/services/qr-token.js";
 import { auditLog, visits } from "../../db/schema/index.js";
-import { autoCheckout } from "../../jobs/auto-checkout.js";
 import type { ScriptedUser } from "../fake-telegram/index.js";
 import { startTestBot, type TestBot } from "../support/bot-harness.js";
 import {
@@ -114,7 +113,7 @@ describe("checking in", () => {
     const r = await resident();
     await r.u.command("start", `cp_${shop.code}`);
     later(91);
-    expect((await autoCheckout(bot.app.database.db, now)).closed).toBeGreaterThanOrEqual(1);
+    expect(await bot.app.background?.scheduler.runNow("auto-checkout", now)).toBe(true);
     const [visit] = await visitsOf(bot, r.userId);
     expect(visit?.endedHow).toBe("automatic");
     expect(visit?.checkedOutAt?.getTime()).toBe(visit!.checkedInAt.getTime() + 90 * 60_000);

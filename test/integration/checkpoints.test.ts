@@ -10,11 +10,13 @@ import {
 } from "../../bot/services/checkpoints.js";
 import { ForbiddenError, grantRole } from "../../bot/services/roles.js";
 import { setUserPhone } from "../../bot/services/users.js";
+import { type ExportLabels, toCsv, toXlsx, visitTable } from "../../bot/services/visit-export.js";
 import { exportVisits, visitorSummary } from "../../bot/services/visit-log.js";
 import {
   checkIn,
   checkOut,
   checkOutCurrent,
+  purgeVisits,
   staffCheckIn,
   userVisitor,
   walkInVisitor,
@@ -202,7 +204,7 @@ describe("check-in rules", () => {
       .where(eq(visits.id, v.kind === "checked_in" ? v.visit.id : 0));
     expect(row).toMatchObject({ checkedOutAt: at(30), endedHow: "automatic" });
     expect((await autoCheckout(database.db, at(46))).closed).toBe(0);
-    expect((await autoCheckout(database.db, at(22 * 24 * 60))).purged).toBeGreaterThanOrEqual(1);
+    expect(await purgeVisits(database.db, at(1))).toBeGreaterThanOrEqual(1);
     expect(await database.db.select().from(visits).where(eq(visits.id, row!.id))).toHaveLength(0);
   });
 });
@@ -272,5 +274,59 @@ describe("the manager's view", () => {
     const exported = audits.find((a) => a.action === "checkpoint.export")!;
     expect(exported.subjectUserIds?.sort()).toEqual([v1, v2].sort());
     expect(exported.detail).toEqual({ from: "2021-08-01", to: "2021-08-01", rows: 3 });
+  });
+});
+
+describe("the export files", () => {
+  it("writes CSV with a BOM, quoted cells, national phones and formulas defused; XLSX as a zip", async () => {
+    const labels: ExportLabels = {
+      columns: ["place", "in", "out", "ended", "name", "phone", "who", "how"],
+      ended: (h) => h ?? "inside",
+      who: (w) => w,
+      method: (m) => m,
+    };
+    const visit = {
+      id: 1,
+      checkpointId: 1,
+      userId: null,
+      personId: null,
+      visitorKey: "w:+84987000222",
+      visitorName: '=HYPERLINK("x")',
+      visitorPhone: "+84987000222",
+      method: "staff_manual",
+      checkedInBy: 2,
+      checkedInAt: at(0),
+      autoCheckoutAt: at(60),
+      checkedOutAt: null,
+      endedHow: null,
+    };
+    const table = visitTable(
+      {
+        checkpoint: {} as never,
+        names: new Map([[1, "Chợ, cổng A"]]),
+        rows: [
+          { visit, name: visit.visitorName, phone: visit.visitorPhone, who: "walk_in", subjectUserId: null },
+        ],
+        from: "2021-08-01",
+        to: "2021-08-01",
+      },
+      labels,
+      TZ,
+    );
+    expect(table[1]).toEqual([
+      "Chợ, cổng A",
+      "01/08/2021 08:00",
+      "",
+      "inside",
+      '=HYPERLINK("x")',
+      "0987 000 222",
+      "walk_in",
+      "staff_manual",
+    ]);
+    const csv = toCsv(table).toString("utf8");
+    expect(csv.startsWith("\uFEFFplace,in,")).toBe(true);
+    expect(csv).toContain('"Chợ, cổng A",01/08/2021 08:00,,inside,"\'=HYPERLINK(""x"")",0987 000 222');
+    const xlsx = await toXlsx(table, "Chợ: cổng A");
+    expect(xlsx.subarray(0, 2).toString()).toBe("PK");
   });
 });

@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Engine, HandleRequest } from "../../bot/core/engine.js";
+import type { Engine, Feature, HandleRequest } from "../../bot/core/engine.js";
 import type { Input } from "../../bot/core/types.js";
+import { coreFeature } from "../../bot/features/core.js";
 import type { Database } from "../../db/client.js";
 import { identities, users } from "../../db/schema/index.js";
 import { type FreshDatabase, freshDatabase } from "../support/db.js";
@@ -167,5 +168,30 @@ describe("property: any input at any step", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("buttons of earlier messages mid-conversation", () => {
+  it("runs an idle button (like Check out) and asks the current question again", async () => {
+    const feature: Feature = {
+      name: "ping",
+      idle: (input) =>
+        input.kind === "option" && input.data === "ping:now"
+          ? { state: null, replies: [], effects: [{ type: "user.setLang", lang: "en" }] }
+          : null,
+      effects: {},
+    };
+    const local = testEngine(database, { features: [coreFeature(), feature] });
+    const id = "ping-1";
+    const say = (input: Input) =>
+      local.handle({ channel: "telegram", externalUserId: id, chatId: id, input });
+    await say({ kind: "command", command: "start", payload: "" });
+    await say({ kind: "option", data: "language:vi" });
+    const r = await say({ kind: "option", data: "ping:now" });
+    // The effect ran (language now English) and the registration question came again.
+    expect(r.lang).toBe("en");
+    expect(r.replies.at(-1)).toMatchObject({ requestContact: "📱 Chia sẻ số điện thoại" });
+    const stale = await say({ kind: "option", data: "other:thing" });
+    expect(texts(stale)[0]).toBe("That button is no longer active.");
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTHY, saveReport } from "../../bot/services/daily-reports.js";
 import { createGroup, type Group } from "../../bot/services/monitoring.js";
 import { joinGroup, memberById, pauseMember } from "../../bot/services/monitoring-members.js";
+import { purgeMonitoring } from "../../bot/services/monitoring-release.js";
 import { groupStatus } from "../../bot/services/monitoring-status.js";
 import { findOrCreateUser, setUserLang, setUserPhone } from "../../bot/services/users.js";
 import type { Database } from "../../db/client.js";
@@ -175,12 +176,9 @@ describe("end of period", () => {
     expect((await queued(database.db, "closed:")).map((r) => r.chatId)).toEqual([managerChat]);
     expect(await runReminders(deps(), hanoi(5, "08:00"))).toMatchObject({ checked: 0 });
 
-    // Closed at 07:05 on the 5th: kept 14 days.
-    expect(await runReleases(deps(), hanoi(19, "07:00"))).toMatchObject({ purgedGroups: 0 });
-    expect(await runReleases(deps(), hanoi(19, "07:06"))).toMatchObject({
-      purgedGroups: 1,
-      purgedMembers: 0,
-    });
+    // Cường, released on the 3rd, goes first; the group closed at 07:05 on the 5th is kept 14 days.
+    expect(await purgeMonitoring(database.db, hanoi(19, "07:00"))).toEqual({ groups: 0, members: 1 });
+    expect(await purgeMonitoring(database.db, hanoi(19, "07:06"))).toEqual({ groups: 1, members: 0 });
     expect(await database.db.select().from(monitoringGroups)).toEqual([]);
     expect(await database.db.select().from(dailyReports)).toEqual([]);
   });

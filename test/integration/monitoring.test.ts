@@ -287,7 +287,7 @@ describe("the manager's view", () => {
     expect(said(preview)).toContain("Sáng mai 7 giờ xét nghiệm PCR tại sân.");
     const sent = await manager.say(press("mgroup:send"));
     // Five members, but the parent reports for two of them: four people.
-    expect(said(sent)).toContain("Queued for 4 people");
+    expect(said(sent)).toContain("recipients: 4");
     const rows = await queued(database.db, "broadcast:");
     expect(new Set(rows.map((r) => r.chatId)).size).toBe(4);
     expect(said(await manager.say(press("mgroup:send")))).toContain("no longer active");

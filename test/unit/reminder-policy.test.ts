@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseSpo2, parseTemperature } from "../../bot/flows/daily-report.js";
-import { bandOf, HEALTHY, needsAlert } from "../../bot/services/daily-reports.js";
+import {
+  bandOf,
+  HEALTHY,
+  needsAlert,
+  parseSpo2,
+  parseTemperature,
+} from "../../bot/services/daily-reports.js";
 import { readListTable } from "../../bot/services/monitoring-list.js";
 import {
   DEFAULT_WINDOWS,

@@ -1,0 +1,137 @@
+import type { EffectEnv, EffectHandlers, EffectOutcome, Feature } from "../core/engine.js";
+import { text } from "../core/replies.js";
+import type { Effect, Reply, StepContext } from "../core/types.js";
+import { auditMenu, createAuditFlow } from "../flows/audit.js";
+import { createInviteFlow } from "../flows/invite.js";
+import { createStatsFlow, statsMenu } from "../flows/stats.js";
+import { createTraceFlow, traceMenu } from "../flows/trace.js";
+import type { OfficialsEffectType } from "../flows/trace-effects.js";
+import { createFollowUpFlow } from "../flows/trace-followup.js";
+import type { I18n } from "../i18n.js";
+import { statsCharts } from "../render/stats-charts.js";
+import { GroupClosedError } from "../services/monitoring-import.js";
+import { createQrDecoder, type QrDecoder } from "../services/qr-decode.js";
+import { ForbiddenError } from "../services/roles.js";
+import { auditStatsView, computeStats, type Stats } from "../services/stats.js";
+import { adminEffects } from "./officials-admin.js";
+import { requireOfficer, traceEffects } from "./officials-trace.js";
+
+export interface OfficialsFeatureDeps {
+  /** For exposure notices, written in each recipient's language. */
+  i18n: I18n;
+  /** QR_SIGNING_KEY, to read the personal QR a case is named by (the stored key is always known). */
+  qrSigningKey?: string;
+  /** Minutes added on both sides of each visit when looking for contacts (default 15). */
+  bufferMinutes?: number;
+  maxPhotoBytes?: number;
+  decoder?: QrDecoder;
+  /** The Telegram bot's username for invitation links; undefined: the link is given as `/start inv_…`. */
+  botUsername?: () => string | undefined;
+  /** How long an officer invitation works (default 7 days). */
+  inviteDays?: number;
+}
+
+/** "2021-08-01" → "01/08/2021". */
+const dmy = (iso: string | undefined) => (iso ? iso.split("-").reverse().join("/") : "");
+const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((100 * n) / of));
+
+function statsText(s: Stats, days: number, ctx: StepContext): string {
+  const t = ctx.t;
+  const d = s.totals;
+  const reported = s.groups.reduce((n, g) => n + g.reported, 0);
+  const active = s.groups.reduce((n, g) => n + g.active, 0);
+  const lines = [
+    t("officials:stats.head", { n: days, from: dmy(s.days[0]), to: dmy(s.days.at(-1)) }),
+    t("officials:stats.declarations", {
+      n: d.declarations,
+      red: d.red,
+      redPct: pct(d.red, d.declarations),
+      yellow: d.yellow,
+      yellowPct: pct(d.yellow, d.declarations),
+    }),
+    t("officials:stats.checkinsLine", { n: s.checkinTotal }),
+    ...s.busiest.slice(0, 3).map((b) => `• ${b.name}: ${b.n}`),
+    t("officials:stats.monitoring", {
+      groups: s.groups.length,
+      reported,
+      active,
+      pct: pct(reported, active),
+    }),
+    ...s.groups
+      .slice(0, 10)
+      .map((g) => `• ${g.name}: ${g.reported}/${g.active} (${pct(g.reported, g.active)}%)`),
+    t("officials:stats.followed", { quarantined: s.quarantined, lockedDown: s.lockedDown }),
+  ];
+  return lines.join("\n");
+}
+
+/** The officials: /trace with its follow-up, /followup, /stats with charts, /audit for administrators. */
+export function officialsFeature(deps: OfficialsFeatureDeps): Feature {
+  let decoder = deps.decoder;
+  const qr = () => {
+    decoder ??= createQrDecoder();
+    return decoder;
+  };
+
+  const effects: Pick<EffectHandlers, OfficialsEffectType> = {
+    ...adminEffects({ botUsername: deps.botUsername, inviteDays: deps.inviteDays }),
+    ...traceEffects({
+      i18n: deps.i18n,
+      qrSigningKey: deps.qrSigningKey,
+      decoder: qr,
+      maxPhotoBytes: deps.maxPhotoBytes ?? 10 * 1024 * 1024,
+      bufferMinutes: deps.bufferMinutes,
+    }),
+    "stats.show": async (e, env) => {
+      const officer = await requireOfficer(env);
+      const stats = await computeStats(env.tx, {
+        officer,
+        days: e.days,
+        now: env.now,
+        timeZone: env.ctx.timeZone,
+      });
+      await auditStatsView(env.tx, { officer, days: e.days, now: env.now });
+      const charts = await statsCharts(stats, env.ctx.t);
+      const replies: Reply[] = [text(statsText(stats, e.days, env.ctx))];
+      for (const c of charts)
+        replies.push({
+          kind: "photo",
+          png: c.png,
+          caption: env.ctx.t(`officials:stats.chart.${c.name}`),
+          fileName: `stats-${c.name}.png`,
+        });
+      return replies;
+    },
+  };
+
+  return {
+    name: "officials",
+    flows: [
+      createTraceFlow(),
+      createFollowUpFlow(),
+      createStatsFlow(),
+      createAuditFlow(),
+      createInviteFlow(),
+    ],
+    idle: (input, ctx) => traceMenu(input, ctx) ?? statsMenu(input, ctx) ?? auditMenu(input, ctx),
+    effects: guard(effects),
+  };
+}
+
+/** A refused action (no officer role, another area's trace, a group not theirs) is answered, not failed. */
+function guard<T extends Partial<EffectHandlers>>(handlers: T): T {
+  const out: Partial<Record<string, (e: Effect, env: EffectEnv) => Promise<EffectOutcome>>> = {};
+  for (const [type, handler] of Object.entries(handlers)) {
+    const run = handler as (e: Effect, env: EffectEnv) => Promise<EffectOutcome>;
+    out[type] = async (e, env) => {
+      try {
+        return await run(e, env);
+      } catch (err) {
+        if (err instanceof ForbiddenError) return [text(env.ctx.t("officials:forbidden"))];
+        if (err instanceof GroupClosedError) return [text(env.ctx.t("officials:enroll.closed"))];
+        throw err;
+      }
+    };
+  }
+  return out as T;
+}
