@@ -1,6 +1,7 @@
-import type { EffectEnv, EffectHandlers, EffectOutcome, Feature } from "../core/engine.js";
+import { answerErrors } from "../core/answer-errors.js";
+import type { EffectEnv, EffectHandlers, Feature } from "../core/engine.js";
 import { text } from "../core/replies.js";
-import type { Effect, StepContext } from "../core/types.js";
+import type { StepContext } from "../core/types.js";
 import {
   checkinIdle,
   createCheckinFlow,
@@ -121,23 +122,6 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
     ],
     deepLinks: [{ prefix: CHECKPOINT_LINK_PREFIX, flow: "checkin" }],
     idle: (input, ctx) => visitorsMenu(input, ctx) ?? checkinIdle(input, ctx),
-    effects: guardAll(effects),
+    effects: answerErrors(effects, [[ForbiddenError, "checkpoint:forbidden"]]),
   };
-}
-
-/** A refused privileged action (the service checked the role) is answered, not failed. */
-function guardAll<T extends Partial<EffectHandlers>>(handlers: T): T {
-  const out: Partial<Record<string, (e: Effect, env: EffectEnv) => Promise<EffectOutcome>>> = {};
-  for (const [type, handler] of Object.entries(handlers)) {
-    const run = handler as (e: Effect, env: EffectEnv) => Promise<EffectOutcome>;
-    out[type] = async (e, env) => {
-      try {
-        return await run(e, env);
-      } catch (err) {
-        if (err instanceof ForbiddenError) return [text(env.ctx.t("checkpoint:forbidden"))];
-        throw err;
-      }
-    };
-  }
-  return out as T;
 }

@@ -1,7 +1,8 @@
 import type { TFunction } from "i18next";
-import type { EffectEnv, EffectHandlers, EffectOutcome, Feature } from "../core/engine.js";
+import { answerErrors } from "../core/answer-errors.js";
+import type { EffectHandlers, Feature } from "../core/engine.js";
 import { text } from "../core/replies.js";
-import type { Effect, Input, Reply, StepResult } from "../core/types.js";
+import type { Input, Reply, StepResult } from "../core/types.js";
 import { createDailyReportFlow } from "../flows/daily-report.js";
 import { createGroupFlow } from "../flows/monitoring-create.js";
 import type { MonitoringEffectType } from "../flows/monitoring-effects.js";
@@ -123,7 +124,10 @@ export function monitoringFeature(deps: MonitoringFeatureDeps): Feature {
     name: "monitoring",
     flows: [createDailyReportFlow({ timeZone: deps.timeZone }), createGroupFlow(), ...createManageFlows()],
     idle: (input, ctx) => reportButtons(input) ?? groupMenu(input, ctx) ?? listFileIdle(input),
-    effects: guardAll(effects),
+    effects: answerErrors(effects, [
+      [ForbiddenError, "monitoring:forbidden"],
+      [GroupClosedError, "monitoring:invite.closed"],
+    ]),
   };
 }
 
@@ -158,22 +162,4 @@ function listFileIdle(input: Input): StepResult | null {
     replies: [],
     effects: [{ type: "monitoring.importList", groupId: null, fileRef, fileName, mimeType, size }],
   };
-}
-
-/** A refused privileged action (the service checked the role) is answered, not failed. */
-function guardAll<T extends Partial<EffectHandlers>>(handlers: T): T {
-  const out: Partial<Record<string, (e: Effect, env: EffectEnv) => Promise<EffectOutcome>>> = {};
-  for (const [type, handler] of Object.entries(handlers)) {
-    const run = handler as (e: Effect, env: EffectEnv) => Promise<EffectOutcome>;
-    out[type] = async (e, env) => {
-      try {
-        return await run(e, env);
-      } catch (err) {
-        if (err instanceof ForbiddenError) return [text(env.ctx.t("monitoring:forbidden"))];
-        if (err instanceof GroupClosedError) return [text(env.ctx.t("monitoring:invite.closed"))];
-        throw err;
-      }
-    };
-  }
-  return out as T;
 }

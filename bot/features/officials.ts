@@ -1,6 +1,7 @@
-import type { EffectEnv, EffectHandlers, EffectOutcome, Feature } from "../core/engine.js";
+import { answerErrors } from "../core/answer-errors.js";
+import type { EffectHandlers, Feature } from "../core/engine.js";
 import { text } from "../core/replies.js";
-import type { Effect, Reply, StepContext } from "../core/types.js";
+import type { Reply, StepContext } from "../core/types.js";
 import { auditMenu, createAuditFlow } from "../flows/audit.js";
 import { createInviteFlow } from "../flows/invite.js";
 import { createStatsFlow, statsMenu } from "../flows/stats.js";
@@ -114,24 +115,9 @@ export function officialsFeature(deps: OfficialsFeatureDeps): Feature {
       createInviteFlow(),
     ],
     idle: (input, ctx) => traceMenu(input, ctx) ?? statsMenu(input, ctx) ?? auditMenu(input, ctx),
-    effects: guard(effects),
+    effects: answerErrors(effects, [
+      [ForbiddenError, "officials:forbidden"],
+      [GroupClosedError, "officials:enroll.closed"],
+    ]),
   };
-}
-
-/** A refused action (no officer role, another area's trace, a group not theirs) is answered, not failed. */
-function guard<T extends Partial<EffectHandlers>>(handlers: T): T {
-  const out: Partial<Record<string, (e: Effect, env: EffectEnv) => Promise<EffectOutcome>>> = {};
-  for (const [type, handler] of Object.entries(handlers)) {
-    const run = handler as (e: Effect, env: EffectEnv) => Promise<EffectOutcome>;
-    out[type] = async (e, env) => {
-      try {
-        return await run(e, env);
-      } catch (err) {
-        if (err instanceof ForbiddenError) return [text(env.ctx.t("officials:forbidden"))];
-        if (err instanceof GroupClosedError) return [text(env.ctx.t("officials:enroll.closed"))];
-        throw err;
-      }
-    };
-  }
-  return out as T;
 }
