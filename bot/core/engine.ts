@@ -3,6 +3,7 @@ import type { Db, Tx } from "../../db/client.js";
 import { DEFAULT_LANG, type I18n, type Lang } from "../i18n.js";
 import { formatPhone } from "../services/phone.js";
 import { findOrCreateUser, getUser } from "../services/users.js";
+import { prefetchFile } from "./prefetch.js";
 import { text } from "./replies.js";
 import { claimUpdate, loadSessionForUpdate, saveSession } from "./session-store.js";
 import type {
@@ -109,6 +110,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   async function handle(req: HandleRequest): Promise<HandleResult> {
     const now = deps.clock();
+    const files = await prefetchFile(req.files, req.input);
     return deps.db.transaction(async (tx) => {
       if (req.updateId !== undefined && !(await claimUpdate(tx, req.channel, req.updateId, now))) {
         return { replies: [], duplicate: true, lang: req.langHint ?? DEFAULT_LANG };
@@ -229,7 +231,7 @@ export function createEngine(deps: EngineDeps): Engine {
               ctx,
               channel: req.channel,
               chatId: req.chatId,
-              files: req.files,
+              files,
             });
             if (Array.isArray(outcome)) replies.push(...outcome);
             else if (outcome) {
