@@ -7,13 +7,11 @@ import {
   integer,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { at } from "./columns.js";
 import { users } from "./core.js";
 import { people } from "./declarations.js";
-
-const at = (name: string) => timestamp(name, { withTimezone: true });
 
 /**
  * A place visitors check in at: an agency, a shop, a bus, or a part of one (a floor, a gate) when `parentId`

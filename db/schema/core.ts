@@ -1,6 +1,5 @@
 import { bigint, bigserial, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
-
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+import { createdAt } from "./columns.js";
 
 /** A person known to the bot, whatever channel they came from. */
 export const users = pgTable(

@@ -3,21 +3,17 @@ import {
   bigint,
   bigserial,
   boolean,
-  date,
   index,
   integer,
   jsonb,
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { at, day } from "./columns.js";
 import { users } from "./core.js";
 import { people } from "./declarations.js";
-
-const at = (name: string) => timestamp(name, { withTimezone: true });
-const day = (name: string) => date(name, { mode: "string" });
 
 /** A daily report window in minutes after local midnight, [from, to). */
 export interface ReportWindowColumn {

@@ -7,11 +7,9 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-
-const at = (name: string) => timestamp(name, { withTimezone: true });
+import { at } from "./columns.js";
 
 /**
  * Bulk messages waiting to be sent (reminders, alerts, broadcasts, exposure notices): one row per message,

@@ -1,18 +1,8 @@
-import {
-  bigint,
-  bigserial,
-  index,
-  integer,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-} from "drizzle-orm/pg-core";
+import { bigint, bigserial, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { at } from "./columns.js";
 import { users } from "./core.js";
 import { people } from "./declarations.js";
 import { monitoringGroups } from "./monitoring.js";
-
-const at = (name: string) => timestamp(name, { withTimezone: true });
 
 /**
  * One contact tracing an officer ran: whose visits (`caseKeys`, the visit visitor keys of the case), over

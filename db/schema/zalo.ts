@@ -1,6 +1,5 @@
-import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
-
-const at = (name: string) => timestamp(name, { withTimezone: true });
+import { pgTable, text } from "drizzle-orm/pg-core";
+import { at } from "./columns.js";
 
 /**
  * The Official Account's token pair. Refresh tokens are single-use: the pair is replaced in one statement,

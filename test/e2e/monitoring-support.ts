@@ -4,20 +4,9 @@ import { identities, outbox } from "../../db/schema/index.js";
 import type { RecordedCall, ScriptedUser } from "../fake-telegram/index.js";
 import type { TestBot } from "../support/bot-harness.js";
 
-/** Waits until `check` holds (the outbox sender works in the background), failing after `timeoutMs`. */
-export async function until<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  timeoutMs = 8000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await check();
-    if (got) return got;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from "../support/until.js";
+
+export { until };
 
 export const textOf = (c: RecordedCall) => String(c.params.text ?? c.params.caption ?? "");
 

@@ -104,17 +104,6 @@ export function uploadedImage(fake: FakeZalo, m: SentMessage | undefined): Buffe
 
 export const isMedia = (m: SentMessage) => m.message.attachment?.payload.template_type === "media";
 
-/** Waits until `check` holds (the outbox sender works in the background), failing after `timeoutMs`. */
-export async function until<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await check();
-    if (got) return got;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from "../support/until.js";
+
+export { until };

@@ -6,6 +6,7 @@ import { enqueue } from "../../jobs/outbox.js";
 import { advisoryLock, senderLockKey } from "../../jobs/outbox-lock.js";
 import { createOutboxSender } from "../../jobs/outbox-sender.js";
 import { type FreshDatabase, freshDatabase } from "../support/db.js";
+import { until } from "../support/until.js";
 import { fakeTransport, testLock, textMessage } from "./outbox-support.js";
 
 let fresh: FreshDatabase;
@@ -96,12 +97,12 @@ describe.skipIf(!onPostgres)("several instances on one PostgreSQL", () => {
   it("notices that its lock session died and lets an instance take over, still sending each message once", async () => {
     const instances = [instance(), instance()];
     instances[0]!.sender.start();
-    await until(() => instances[0]!.sender.isLeader());
+    await until(() => instances[0]!.sender.isLeader(), "the first sender to lead");
     instances[1]!.sender.start();
     // The database drops the lock sessions (a failover, an idle-session killer, a network cut).
     await database.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity
       where application_name = 'health-bot-outbox-lock' and datname = current_database()`);
-    await until(() => !instances[0]!.sender.isLeader() || instances[1]!.sender.isLeader());
+    await until(() => !instances[0]!.sender.isLeader() || instances[1]!.sender.isLeader(), "a new leader");
     await enqueue(database.db, batch(8000, 200));
     await waitUntilDrained();
     expect(instances.filter(({ sender }) => sender.isLeader())).toHaveLength(1);
@@ -111,11 +112,3 @@ describe.skipIf(!onPostgres)("several instances on one PostgreSQL", () => {
     for (const { sender } of instances) await sender.stop();
   });
 });
-
-async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
