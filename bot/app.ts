@@ -4,30 +4,32 @@ import { type Bot, webhookCallback } from "grammy";
 import type { DestinationStream, Logger } from "pino";
 import pino from "pino";
 import { type Database, openDatabase } from "../db/client.js";
-import { scheduleAutoCheckout } from "../jobs/auto-checkout.js";
-import { scheduleMonitoringJobs } from "../jobs/monitoring.js";
-import { markReachable } from "../jobs/outbox.js";
-import { scheduleRetention } from "../jobs/retention.js";
-import { type Background, startBackground } from "./background.js";
 import { createTelegramBot, publishCommands } from "./channels/telegram/bot.js";
+import { createTelegramOutboxTransport } from "./channels/telegram/outbox-transport.js";
 import { startTerminalChat, type TerminalChat } from "./channels/terminal/terminal.js";
 import { startZaloChannel, ZALO_WEBHOOK_PATH, type ZaloChannel } from "./channels/zalo/channel.js";
-import type { Config } from "./config.js";
+import { createZaloOutboxTransport } from "./channels/zalo/outbox-transport.js";
 import { createEngine, type Engine } from "./core/engine.js";
-import { checkpointFeature } from "./features/checkpoints.js";
-import { coreFeature } from "./features/core.js";
-import { declarationFeature } from "./features/declaration.js";
-import { invitationFeature, roleInvitationKind } from "./features/invitations.js";
-import { monitoringFeature, monitoringPhoneListener } from "./features/monitoring.js";
-import { groupInvitationKind } from "./features/monitoring-invitation.js";
-import { officialsFeature } from "./features/officials.js";
-import { withPhoneListeners } from "./features/phone-listeners.js";
-import { type HttpServer, type RouteHandler, startHttpServer } from "./http.js";
-import { createI18n } from "./i18n.js";
-import { createLogger } from "./logger.js";
-import { createMetrics } from "./metrics.js";
-import { ensureTelegramAdmins } from "./services/roles.js";
-import { findOrCreateUser } from "./services/users.js";
+import { createI18n } from "./core/i18n.js";
+import { withPhoneListeners } from "./core/phone-listeners.js";
+import { coreFeature } from "./features/account/index.js";
+import { scheduleAutoCheckout } from "./features/checkpoints/auto-checkout-job.js";
+import { checkpointFeature } from "./features/checkpoints/index.js";
+import { declarationFeature } from "./features/declaration/index.js";
+import { invitationFeature, roleInvitationKind } from "./features/invitations/index.js";
+import { monitoringFeature, monitoringPhoneListener } from "./features/monitoring/index.js";
+import { groupInvitationKind } from "./features/monitoring/invitation.js";
+import { scheduleMonitoringJobs } from "./features/monitoring/jobs.js";
+import { scheduleRetention } from "./features/retention/index.js";
+import { officialsFeature } from "./features/tracing/index.js";
+import { type Background, type ChannelTransport, startBackground } from "./platform/background.js";
+import type { Config } from "./platform/config.js";
+import { type HttpServer, type RouteHandler, startHttpServer } from "./platform/http.js";
+import { createLogger } from "./platform/logger.js";
+import { createMetrics } from "./platform/metrics.js";
+import { markReachable } from "./platform/outbox/enqueue.js";
+import { ensureTelegramAdmins } from "./shared/roles.js";
+import { findOrCreateUser, usersPort } from "./shared/users.js";
 
 export interface AppOptions {
   clock?: () => Date;
@@ -100,6 +102,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const metrics = createMetrics();
   const engine = createEngine({
     db: database.db,
+    users: usersPort,
     i18n,
     features: [
       withPhoneListeners(coreFeature(), [monitoringPhoneListener()]),
@@ -204,15 +207,29 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       stops.push(async () => terminal.close());
     }
     const terminal = app.terminal;
-    app.background = startBackground({
-      config,
-      database,
-      logger,
-      clock,
-      telegram: app.telegram,
-      zalo: app.zalo,
-      terminal: terminal && ((replies) => terminal.show(replies)),
-    });
+    const transports: ChannelTransport[] = [];
+    if (app.telegram && config.telegram) {
+      const transport = createTelegramOutboxTransport(app.telegram.api);
+      transports.push({ channel: "telegram", token: config.telegram.token, transport });
+    }
+    if (app.zalo && config.zalo) {
+      transports.push({
+        channel: "zalo",
+        token: config.zalo.appId,
+        transport: createZaloOutboxTransport(app.zalo),
+      });
+    }
+    if (terminal) {
+      transports.push({
+        channel: "terminal",
+        token: "terminal",
+        transport: async (msg) => {
+          await terminal.show([msg.reply]);
+          return { kind: "ok" };
+        },
+      });
+    }
+    app.background = startBackground({ config, database, logger, clock, transports });
     const background = app.background;
     stops.push(() => background.stop());
     scheduleAutoCheckout(background.scheduler, { db: database.db, clock });

@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { type App, type AppOptions, NoChannelError, startApp } from "./app.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, loadConfig } from "./platform/config.js";
 
 /** The entry point of `npm start`; tests call it too, with their own environment. */
 export async function main(env: Record<string, string | undefined>, opts: AppOptions = {}): Promise<App> {

@@ -1,11 +1,11 @@
 // Administration from the command line: `npm run admin -- <command> …` (see `npm run admin -- help`).
 import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
-import { loadConfig } from "../bot/config.js";
-import { createInvitation } from "../bot/services/invitations.js";
-import { normalizePhone } from "../bot/services/phone.js";
-import { grantRole, ROLES, type Role, revokeRole, type Scope } from "../bot/services/roles.js";
-import { findOrCreateUser } from "../bot/services/users.js";
+import { loadConfig } from "../bot/platform/config.js";
+import { createInvitation } from "../bot/shared/invitations.js";
+import { normalizePhone } from "../bot/shared/phone.js";
+import { grantRole, ROLES, type Role, revokeRole, type Scope } from "../bot/shared/roles.js";
+import { findOrCreateUser } from "../bot/shared/users.js";
 import { type Db, openDatabase } from "../db/client.js";
 import { identities, roleGrants, users } from "../db/schema/index.js";
 

@@ -1,8 +1,8 @@
 // Loads provinces and communes/wards: `npm run import-units -- <file.json>` (format of
 // ../shared/data/vn-admin-units-2025.json). Safe to run again: every unit is inserted or updated by its code.
 import { readFileSync } from "node:fs";
-import { loadConfig } from "../bot/config.js";
-import { importAdminUnits, unitsFileSchema } from "../bot/services/admin-units.js";
+import { loadConfig } from "../bot/platform/config.js";
+import { importAdminUnits, unitsFileSchema } from "../bot/shared/admin-units.js";
 import { openDatabase } from "../db/client.js";
 
 async function run(argv: string[]): Promise<void> {

@@ -1,8 +1,6 @@
 import type { Logger } from "pino";
 import type { Db, Tx } from "../../db/client.js";
-import { DEFAULT_LANG, type I18n, type Lang } from "../i18n.js";
-import { formatPhone } from "../services/phone.js";
-import { findOrCreateUser, getUser } from "../services/users.js";
+import { DEFAULT_LANG, type I18n, type Lang } from "./i18n.js";
 import { prefetchFile } from "./prefetch.js";
 import { text } from "./replies.js";
 import { claimUpdate, loadSessionForUpdate, saveSession } from "./session-store.js";
@@ -57,8 +55,17 @@ export interface Feature {
   idle?: (input: Input, ctx: StepContext) => StepResult | null;
 }
 
+/** The engine's view of the people store: it names what it needs so that core imports nothing above it. */
+export interface UsersPort {
+  findOrCreate(tx: Tx, ref: { channel: Channel; externalId: string; chatId: string }): Promise<UserView>;
+  get(tx: Tx, userId: number): Promise<UserView | null>;
+  /** A stored phone number as it is shown back to its owner. */
+  displayPhone(phone: string): string;
+}
+
 export interface EngineDeps {
   db: Db;
+  users: UsersPort;
   i18n: I18n;
   features: Feature[];
   clock: () => Date;
@@ -116,7 +123,7 @@ export function createEngine(deps: EngineDeps): Engine {
         return { replies: [], duplicate: true, lang: req.langHint ?? DEFAULT_LANG };
       }
       await deps.onInbound?.(tx, req.channel, req.chatId);
-      let user = await findOrCreateUser(tx, {
+      let user = await deps.users.findOrCreate(tx, {
         channel: req.channel,
         externalId: req.externalUserId,
         chatId: req.chatId,
@@ -167,7 +174,7 @@ export function createEngine(deps: EngineDeps): Engine {
               if (!user.phone) return flow("registration").start(ctx, "");
               return {
                 state: null,
-                replies: [text(ctx.t("common:welcomeBack", { phone: formatPhone(user.phone) }))],
+                replies: [text(ctx.t("common:welcomeBack", { phone: deps.users.displayPhone(user.phone) }))],
               };
             }
             case "help":
@@ -239,7 +246,7 @@ export function createEngine(deps: EngineDeps): Engine {
               next = outcome.next ?? next;
             }
           }
-          user = (await getUser(tx, user.id)) ?? user;
+          user = (await deps.users.get(tx, user.id)) ?? user;
         }
         if (result.state || !next || hop >= MAX_CHAIN) break;
         result = await startFlow(next.flow, next.payload ?? "");

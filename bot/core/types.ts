@@ -1,6 +1,6 @@
 import type { TFunction } from "i18next";
 import type { Tx } from "../../db/client.js";
-import type { Lang } from "../i18n.js";
+import type { Lang } from "./i18n.js";
 
 export type Channel = "telegram" | "zalo" | "terminal";
 
@@ -77,7 +77,7 @@ export interface StepContext {
 
 /**
  * Domain changes a step may ask for, by type. Each feature adds its own with declaration merging:
- *   declare module "../core/types.js" { interface EffectMap { "declaration.save": { answers: … } } }
+ *   declare module "../../core/types.js" { interface EffectMap { "declaration.save": { answers: … } } }
  * The engine runs them in the same transaction as the session save.
  */
 export interface EffectMap {

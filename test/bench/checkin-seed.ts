@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
-import { FORM_VERSION } from "../../bot/declaration/form.js";
-import { saveDeclaration } from "../../bot/services/declarations.js";
-import { loadIdHashKey } from "../../bot/services/id-hash.js";
+import { saveDeclaration } from "../../bot/features/declaration/declarations.js";
+import { FORM_VERSION } from "../../bot/features/declaration/form.js";
+import { loadIdHashKey } from "../../bot/shared/id-hash.js";
 import type { DbOrTx } from "../../db/client.js";
 
 /** A valid green declaration for the account holder, stored as the declaration flow would. */

@@ -10,11 +10,12 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import pino from "pino";
 import { createEngine } from "../../bot/core/engine.js";
+import { createI18n } from "../../bot/core/i18n.js";
 import type { Input, Reply } from "../../bot/core/types.js";
-import { FORM } from "../../bot/declaration/form.js";
-import { coreFeature } from "../../bot/features/core.js";
-import { declarationFeature } from "../../bot/features/declaration.js";
-import { createI18n } from "../../bot/i18n.js";
+import { coreFeature } from "../../bot/features/account/index.js";
+import { FORM } from "../../bot/features/declaration/form.js";
+import { declarationFeature } from "../../bot/features/declaration/index.js";
+import { usersPort } from "../../bot/shared/users.js";
 import { openDatabase } from "../../db/client.js";
 import { validInput } from "../support/declaration.js";
 
@@ -41,6 +42,7 @@ export async function benchDeclarationTaps(opts: { log?: (line: string) => void 
   const t = i18n.t("vi");
   const engine = createEngine({
     db: database.db,
+    users: usersPort,
     i18n,
     features: [coreFeature(), declarationFeature({ qrValidDays: 7 })],
     clock: () => new Date("2026-11-26T03:00:00Z"),

@@ -5,9 +5,9 @@
  */
 import { Api } from "grammy";
 import { createTelegramOutboxTransport } from "../../bot/channels/telegram/outbox-transport.js";
+import { advisoryLock, senderLockKey } from "../../bot/platform/outbox/lock.js";
+import { createOutboxSender } from "../../bot/platform/outbox/sender.js";
 import { openDatabase } from "../../db/client.js";
-import { advisoryLock, senderLockKey } from "../../jobs/outbox-lock.js";
-import { createOutboxSender } from "../../jobs/outbox-sender.js";
 
 export interface ChildOptions {
   databaseUrl: string;

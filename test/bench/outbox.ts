@@ -10,9 +10,9 @@ import { loadavg } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { and, count, eq, like } from "drizzle-orm";
 import postgres from "postgres";
+import { enqueue, type NewOutboxMessage } from "../../bot/platform/outbox/enqueue.js";
 import { type Database, openDatabase } from "../../db/client.js";
 import { outbox } from "../../db/schema/index.js";
-import { enqueue, type NewOutboxMessage } from "../../jobs/outbox.js";
 import { type FakeTelegram, startFakeTelegram } from "../fake-telegram/index.js";
 import type { ChildOptions } from "./outbox-child.js";
 

@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from "node:url";
 import jsQRModule from "jsqr";
-import { createQrDecoder, type QrDecoder } from "../../bot/services/qr-decode.js";
+import { createQrDecoder, type QrDecoder } from "../../bot/shared/qr/decode.js";
 import { type PosterVariant, posterPhoto, randomToken, seededRandom } from "../support/qr-photos.js";
 
 export interface BenchRow {

@@ -14,14 +14,14 @@ import { pathToFileURL } from "node:url";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { scopeCondition } from "../../bot/services/officer-scope.js";
 import {
   caseSources,
   meetings,
   meetingsSql,
   rawRows,
   sourcePlaces,
-} from "../../bot/services/tracing-query.js";
+} from "../../bot/features/tracing/query.js";
+import { scopeCondition } from "../../bot/shared/officer-scope.js";
 import type { Db } from "../../db/client.js";
 import { openDatabase } from "../../db/client.js";
 

@@ -1,11 +1,11 @@
 import { desc, eq } from "drizzle-orm";
 import { expect } from "vitest";
-import { FORM_VERSION } from "../../bot/declaration/form.js";
-import { saveDeclaration } from "../../bot/services/declarations.js";
-import { loadIdHashKey } from "../../bot/services/id-hash.js";
-import { addDependent } from "../../bot/services/people.js";
-import { personalQrToken } from "../../bot/services/personal-qr.js";
-import { loadSigningKeys } from "../../bot/services/signing-keys.js";
+import { saveDeclaration } from "../../bot/features/declaration/declarations.js";
+import { FORM_VERSION } from "../../bot/features/declaration/form.js";
+import { personalQrToken } from "../../bot/features/declaration/personal-qr.js";
+import { loadIdHashKey } from "../../bot/shared/id-hash.js";
+import { addDependent } from "../../bot/shared/people.js";
+import { loadSigningKeys } from "../../bot/shared/qr/signing-keys.js";
 import { checkpoints, identities, visits } from "../../db/schema/index.js";
 import type { Json, ScriptedUser } from "../fake-telegram/index.js";
 import type { TestBot } from "../support/bot-harness.js";

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { displayShortCode } from "../../bot/features/checkpoints/checkpoints.js";
 import { renderQrPng } from "../../bot/render/qr-image.js";
-import { displayShortCode } from "../../bot/services/checkpoints.js";
-import { createQrDecoder } from "../../bot/services/qr-decode.js";
-import { TOKEN_PREFIX } from "../../bot/services/qr-token.js";
+import { createQrDecoder } from "../../bot/shared/qr/decode.js";
+import { TOKEN_PREFIX } from "../../bot/shared/qr/token.js";
 import { auditLog, visits } from "../../db/schema/index.js";
 import type { ScriptedUser } from "../fake-telegram/index.js";
 import { startTestBot, type TestBot } from "../support/bot-harness.js";

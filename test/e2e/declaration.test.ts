@@ -1,15 +1,15 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Answers, FORM } from "../../bot/declaration/form.js";
-import { importAdminUnits, unitsFileSchema } from "../../bot/services/admin-units.js";
-import { verifyPersonalQr } from "../../bot/services/personal-qr.js";
-import { verifyQrToken } from "../../bot/services/qr-token.js";
-import { generateSeed, type Keyring, loadSigningKeys } from "../../bot/services/signing-keys.js";
+import { type Answers, FORM } from "../../bot/features/declaration/form.js";
+import { verifyPersonalQr } from "../../bot/features/declaration/personal-qr.js";
+import { importAdminUnits, unitsFileSchema } from "../../bot/shared/admin-units.js";
+import { generateSeed, type Keyring, loadSigningKeys } from "../../bot/shared/qr/signing-keys.js";
+import { verifyQrToken } from "../../bot/shared/qr/token.js";
 import type { ScriptedUser, UploadedFile } from "../fake-telegram/index.js";
 import { startTestBot, type TestBot } from "../support/bot-harness.js";
 import { i18n } from "../support/context.js";
 import { UNITS_FILE, validInput } from "../support/declaration.js";
-import { decodeQrPng, embeddedFontNames, pdfPageTexts, squash } from "../unit/render-support.js";
+import { decodeQrPng, embeddedFontNames, pdfPageTexts, squash } from "../unit/render/support.js";
 
 const START = new Date("2026-11-26T03:00:00Z");
 let now = START;

@@ -1,5 +1,5 @@
 import { eq, inArray } from "drizzle-orm";
-import { grantRole } from "../../bot/services/roles.js";
+import { grantRole } from "../../bot/shared/roles.js";
 import { identities, outbox } from "../../db/schema/index.js";
 import type { RecordedCall, ScriptedUser } from "../fake-telegram/index.js";
 import type { TestBot } from "../support/bot-harness.js";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createGroup } from "../../bot/services/monitoring.js";
-import { joinGroup } from "../../bot/services/monitoring-members.js";
-import { grantRole } from "../../bot/services/roles.js";
-import { findOrCreateUser } from "../../bot/services/users.js";
-import { REMINDERS_JOB } from "../../jobs/monitoring.js";
+import { createGroup } from "../../bot/features/monitoring/groups.js";
+import { REMINDERS_JOB } from "../../bot/features/monitoring/jobs.js";
+import { joinGroup } from "../../bot/features/monitoring/members.js";
+import { grantRole } from "../../bot/shared/roles.js";
+import { findOrCreateUser } from "../../bot/shared/users.js";
 import { startTestBot, type TestBot } from "../support/bot-harness.js";
 import { outboxSettled, sentContaining } from "./monitoring-support.js";
 

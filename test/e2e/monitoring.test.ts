@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIGEST_JOB, RELEASES_JOB, REMINDERS_JOB } from "../../bot/features/monitoring/jobs.js";
 import { chatReachability, monitoringGroups, monitoringMembers } from "../../db/schema/index.js";
-import { DIGEST_JOB, RELEASES_JOB, REMINDERS_JOB } from "../../jobs/monitoring.js";
 import type { ScriptedUser } from "../fake-telegram/index.js";
 import { startTestBot, type TestBot } from "../support/bot-harness.js";
 import {

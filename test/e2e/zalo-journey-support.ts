@@ -1,4 +1,4 @@
-import { type Answers, FORM } from "../../bot/declaration/form.js";
+import { type Answers, FORM } from "../../bot/features/declaration/form.js";
 import {
   buttonsOf,
   type FakeZalo,

@@ -2,18 +2,23 @@ import { Writable } from "node:stream";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../bot/app.js";
-import { posterInput } from "../../bot/features/checkpoint-replies.js";
+import {
+  type Checkpoint,
+  createCheckpoint,
+  displayShortCode,
+} from "../../bot/features/checkpoints/checkpoints.js";
+import { posterInput } from "../../bot/features/checkpoints/replies.js";
+import { verifyPersonalQr } from "../../bot/features/declaration/personal-qr.js";
+import { createGroup, type Group } from "../../bot/features/monitoring/groups.js";
+import { REMINDERS_JOB } from "../../bot/features/monitoring/jobs.js";
+import { joinGroup } from "../../bot/features/monitoring/members.js";
+import { groupStatus } from "../../bot/features/monitoring/status.js";
 import { main } from "../../bot/main.js";
 import { renderPosterPng } from "../../bot/render/poster.js";
-import { type Checkpoint, createCheckpoint, displayShortCode } from "../../bot/services/checkpoints.js";
-import { createGroup, type Group } from "../../bot/services/monitoring.js";
-import { joinGroup } from "../../bot/services/monitoring-members.js";
-import { groupStatus } from "../../bot/services/monitoring-status.js";
-import { verifyPersonalQr } from "../../bot/services/personal-qr.js";
-import { TOKEN_PREFIX } from "../../bot/services/qr-token.js";
-import { grantRole } from "../../bot/services/roles.js";
-import { loadSigningKeys } from "../../bot/services/signing-keys.js";
-import { findOrCreateUser } from "../../bot/services/users.js";
+import { loadSigningKeys } from "../../bot/shared/qr/signing-keys.js";
+import { TOKEN_PREFIX } from "../../bot/shared/qr/token.js";
+import { grantRole } from "../../bot/shared/roles.js";
+import { findOrCreateUser } from "../../bot/shared/users.js";
 import {
   chatReachability,
   dailyReports,
@@ -23,11 +28,10 @@ import {
   users,
   visits,
 } from "../../db/schema/index.js";
-import { REMINDERS_JOB } from "../../jobs/monitoring.js";
 import { buttonsOf, type FakeZalo, startFakeZalo, WebhookPoster } from "../fake-zalo/index.js";
 import { i18n } from "../support/context.js";
 import { type FreshDatabase, freshDatabase } from "../support/db.js";
-import { decodeQrPng } from "../unit/render-support.js";
+import { decodeQrPng } from "../unit/render/support.js";
 import {
   answerDeclaration,
   type DatedZaloUser,

@@ -1,5 +1,5 @@
+import { createI18n, type Lang } from "../../bot/core/i18n.js";
 import type { Channel, StepContext, UserView } from "../../bot/core/types.js";
-import { createI18n, type Lang } from "../../bot/i18n.js";
 
 const i18n = createI18n();
 

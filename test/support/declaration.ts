@@ -1,8 +1,8 @@
 import type { Input, Reply, StepContext, StepResult } from "../../bot/core/types.js";
-import { type Answers, offeredOptions, type Question } from "../../bot/declaration/form.js";
-import { createDeclarationFlow } from "../../bot/flows/declaration.js";
-import type { CommuneLookup } from "../../bot/flows/declaration-answer.js";
-import type { StartLoad } from "../../bot/flows/declaration-load.js";
+import { createDeclarationFlow } from "../../bot/features/declaration/flow.js";
+import type { CommuneLookup } from "../../bot/features/declaration/flow-answer.js";
+import type { StartLoad } from "../../bot/features/declaration/flow-load.js";
+import { type Answers, offeredOptions, type Question } from "../../bot/features/declaration/form.js";
 
 export const declarationFlow = createDeclarationFlow();
 

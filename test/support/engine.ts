@@ -1,6 +1,7 @@
 import pino from "pino";
 import { createEngine, type Engine, type Feature } from "../../bot/core/engine.js";
-import { coreFeature } from "../../bot/features/core.js";
+import { coreFeature } from "../../bot/features/account/index.js";
+import { usersPort } from "../../bot/shared/users.js";
 import type { Database } from "../../db/client.js";
 import { i18n } from "./context.js";
 
@@ -11,6 +12,7 @@ export function testEngine(
 ): Engine {
   return createEngine({
     db: database.db,
+    users: usersPort,
     i18n,
     features: opts.features ?? [coreFeature()],
     clock: opts.clock ?? (() => new Date()),

@@ -1,10 +1,10 @@
-import { FORM_VERSION } from "../../bot/declaration/form.js";
-import { type Checkpoint, createCheckpoint } from "../../bot/services/checkpoints.js";
-import { saveDeclaration } from "../../bot/services/declarations.js";
-import { loadIdHashKey } from "../../bot/services/id-hash.js";
-import { addDependent } from "../../bot/services/people.js";
-import { grantRole } from "../../bot/services/roles.js";
-import { findOrCreateUser, setUserLang, setUserPhone } from "../../bot/services/users.js";
+import { type Checkpoint, createCheckpoint } from "../../bot/features/checkpoints/checkpoints.js";
+import { saveDeclaration } from "../../bot/features/declaration/declarations.js";
+import { FORM_VERSION } from "../../bot/features/declaration/form.js";
+import { loadIdHashKey } from "../../bot/shared/id-hash.js";
+import { addDependent } from "../../bot/shared/people.js";
+import { grantRole } from "../../bot/shared/roles.js";
+import { findOrCreateUser, setUserLang, setUserPhone } from "../../bot/shared/users.js";
 import type { Db } from "../../db/client.js";
 import { visits } from "../../db/schema/index.js";
 import {

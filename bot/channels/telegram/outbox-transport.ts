@@ -1,5 +1,5 @@
 import { Api, GrammyError, HttpError } from "grammy";
-import type { OutboxTransport, TransportResult } from "../../../jobs/outbox-sender.js";
+import type { OutboxTransport, TransportResult } from "../../platform/outbox/sender.js";
 import { sendReplies } from "./send.js";
 
 export interface TelegramOutboxTransportOptions {

@@ -5,8 +5,8 @@ import type { Readable, Writable } from "node:stream";
 import type { Logger } from "pino";
 import QRCode from "qrcode";
 import type { Engine } from "../../core/engine.js";
+import { DEFAULT_LANG, type Lang } from "../../core/i18n.js";
 import type { Input, Option, Reply } from "../../core/types.js";
-import { DEFAULT_LANG, type Lang } from "../../i18n.js";
 import { terminalFiles } from "./files.js";
 
 export interface TerminalDeps {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import type { RouteHandler } from "../../http.js";
-import type { Metrics } from "../../metrics.js";
+import type { RouteHandler } from "../../platform/http.js";
+import type { Metrics } from "../../platform/metrics.js";
 import { toZaloEvent, type ZaloEvent } from "./events.js";
 import { verifyZaloSignature } from "./signature.js";
 

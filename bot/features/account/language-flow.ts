@@ -1,0 +1,56 @@
+import { isLang, LANGS, type Lang } from "../../core/i18n.js";
+import { end, text } from "../../core/replies.js";
+import type { Flow, FlowState, Input, Reply, StepContext } from "../../core/types.js";
+
+const NAME = "language";
+const optionId = (lang: Lang) => `${NAME}:${lang}`;
+
+/** Forgiving reading of a typed answer: "1", "vi", "Tiếng Việt", "english"… */
+function langFromText(raw: string): Lang | undefined {
+  const s = raw.trim().toLowerCase();
+  if (s === "1" || s === "vi" || s.startsWith("tiếng") || s.startsWith("tieng") || s.startsWith("viet"))
+    return "vi";
+  if (s === "2" || s === "en" || s.startsWith("eng") || s.startsWith("anh")) return "en";
+  return undefined;
+}
+
+function chosen(input: Input): Lang | undefined {
+  if (input.kind === "option") {
+    const value = input.data.startsWith(`${NAME}:`) ? input.data.slice(NAME.length + 1) : undefined;
+    return isLang(value) ? value : undefined;
+  }
+  if (input.kind === "text") return langFromText(input.text);
+  return undefined;
+}
+
+function question(ctx: StepContext): Reply {
+  // Each language is named in itself, Vietnamese first.
+  return text(ctx.t("language:choose"), {
+    options: [LANGS.map((l) => ({ id: optionId(l), label: ctx.t(`language:${l}`, { lng: l }) }))],
+  });
+}
+
+export function createLanguageFlow(): Flow {
+  const prompt = (_s: FlowState, ctx: StepContext) => [question(ctx)];
+  return {
+    name: NAME,
+    commands: ["lang"],
+    // The payload is where the person was heading ("checkin cp_x"); registration carries it on.
+    start: (ctx, payload) => ({
+      state: { flow: NAME, step: "choose", data: payload ? { after: payload } : {} },
+      replies: [question(ctx)],
+    }),
+    prompt,
+    step(state, input, ctx) {
+      const lang = chosen(input);
+      if (!lang) return { state, replies: [text(ctx.t("language:invalid")), ...prompt(state, ctx)] };
+      const replies = [text(ctx.t("language:chosen", { lng: lang }), { edit: input.kind === "option" })];
+      // Someone who has not registered goes straight on to registration.
+      const after = typeof state.data.after === "string" ? state.data.after : "";
+      return end(replies, {
+        effects: [{ type: "user.setLang", lang }],
+        next: ctx.user.phone || state.resume ? undefined : { flow: "registration", payload: after },
+      });
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { end, text } from "../../core/replies.js";
+import type { Flow, FlowState, Reply, StepContext } from "../../core/types.js";
+import { formatPhone, normalizePhone } from "../../shared/phone.js";
+
+const NAME = "registration";
+
+function question(ctx: StepContext): Reply {
+  const terminal = ctx.channel === "terminal";
+  return text(ctx.t(terminal ? "registration:askPhoneTerminal" : "registration:askPhone"), {
+    requestContact: ctx.t("registration:shareButton"),
+  });
+}
+
+/** The flow a person was heading for before registration ("declare", or "checkin cp_x"). */
+function afterRegistration(after: unknown): { flow: string; payload?: string } | undefined {
+  if (typeof after !== "string" || after === "") return undefined;
+  const space = after.indexOf(" ");
+  return space < 0 ? { flow: after } : { flow: after.slice(0, space), payload: after.slice(space + 1) };
+}
+
+/**
+ * Registration asks for the person's own phone number. Only a contact the channel vouches for as the
+ * sender's own is accepted; anything else is explained and the same question asked again.
+ */
+export function createRegistrationFlow(): Flow {
+  const state: FlowState = { flow: NAME, step: "phone", data: {} };
+  return {
+    name: NAME,
+    start: (ctx, payload) => ({
+      state: { ...state, data: payload ? { after: payload } : {} },
+      replies: [question(ctx)],
+    }),
+    prompt: (_s, ctx) => [question(ctx)],
+    step(current, input, ctx) {
+      const again = (key: string, vars: Record<string, string> = {}) => ({
+        state: current,
+        replies: [text(ctx.t(key, vars)), question(ctx)],
+      });
+      if (input.kind === "contact") {
+        if (!input.own) return again("registration:notOwn");
+        const phone = normalizePhone(input.phone, { international: ctx.channel !== "terminal" });
+        if (!phone) return again("registration:invalidPhone", { phone: input.phone.slice(0, 32) });
+        return end(
+          [text(ctx.t("registration:done", { phone: formatPhone(phone) }), { removeKeyboard: true })],
+          {
+            effects: [{ type: "user.setPhone", phone }],
+            next: afterRegistration(current.data.after),
+          },
+        );
+      }
+      if (input.kind === "text" && /^[+\d\s().-]{6,}$/.test(input.text.trim()))
+        return again("registration:typed");
+      return again("registration:wrongInput");
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { end, text } from "../../core/replies.js";
+import type { Flow, Input, LoadEnv, StepContext, StepResult } from "../../core/types.js";
+import { selfPerson } from "../../shared/people.js";
+import { isValidAt, latestDeclaration } from "../declaration/index.js";
+import {
+  CHECKPOINT_LINK_PREFIX,
+  checkpointByCode,
+  checkpointByShortCode,
+  normalizeShortCode,
+} from "./checkpoints.js";
+import type {} from "./effects.js";
+
+export const CHECKIN_FLOW = "checkin";
+/** Internal payloads of the check-in flow besides the deep link: a decoded photo, a typed short code. */
+const PHOTO_PREFIX = "ph_";
+const TYPED_PREFIX = "sc_";
+
+export const photoPayload = (code: string) => `${PHOTO_PREFIX}${code}`;
+export const typedPayload = (shortCode: string) => `${TYPED_PREFIX}${shortCode}`;
+export const checkoutOption = (visitId: number) => `${CHECKIN_FLOW}:out:${visitId}`;
+
+/**
+ * The flow to start once the declaration is submitted, given as the declaration's start payload (the way
+ * registration carries on to where the person was heading).
+ */
+export const declarationThen = (payload: string) => `${CHECKIN_FLOW} ${payload}`;
+
+type Method = "link" | "photo" | "code";
+
+interface Loaded {
+  checkpoint: { id: number; name: string; stayMinutes: number } | null;
+  method: Method;
+  declared: boolean;
+}
+
+function parsePayload(payload: string): { method: Method; code: string } | null {
+  if (payload.startsWith(CHECKPOINT_LINK_PREFIX))
+    return { method: "link", code: payload.slice(CHECKPOINT_LINK_PREFIX.length) };
+  if (payload.startsWith(PHOTO_PREFIX)) return { method: "photo", code: payload.slice(PHOTO_PREFIX.length) };
+  if (payload.startsWith(TYPED_PREFIX)) return { method: "code", code: payload.slice(TYPED_PREFIX.length) };
+  return null;
+}
+
+async function load(env: LoadEnv): Promise<Loaded> {
+  const parsed = parsePayload(env.payload ?? "");
+  const method = parsed?.method ?? "link";
+  if (!parsed) return { checkpoint: null, method, declared: false };
+  const found =
+    parsed.method === "code"
+      ? await checkpointByShortCode(env.tx, parsed.code)
+      : await checkpointByCode(env.tx, parsed.code);
+  const person = await selfPerson(env.tx, env.user.id);
+  const latest = person ? await latestDeclaration(env.tx, person.id) : null;
+  return {
+    checkpoint: found && { id: found.id, name: found.name, stayMinutes: found.stayMinutes },
+    method,
+    declared: latest !== null && isValidAt(latest, env.now),
+  };
+}
+
+/**
+ * `/start cp_<code>` (and a decoded poster photo, and a typed short code): someone who has not declared yet
+ * is taken through the declaration first, and comes back here when it is sent.
+ */
+export function createCheckinFlow(): Flow {
+  return {
+    name: CHECKIN_FLOW,
+    requiresPhone: true,
+    load,
+    start(ctx, payload) {
+      const l = ctx.loaded as Loaded;
+      if (!l.checkpoint) {
+        const key = l.method === "code" ? "checkpoint:checkin.unknownCode" : "checkpoint:checkin.unknown";
+        return end([text(ctx.t(key))]);
+      }
+      if (!l.declared) {
+        return end([text(ctx.t("checkpoint:checkin.declareFirst", { name: l.checkpoint.name }))], {
+          next: { flow: "declaration", payload: declarationThen(payload) },
+        });
+      }
+      const { id, name, stayMinutes } = l.checkpoint;
+      return end([], {
+        effects: [{ type: "checkin.record", checkpointId: id, name, stayMinutes, method: l.method }],
+      });
+    },
+    step: () => end([]),
+    prompt: () => [],
+  };
+}
+
+/** /checkout: ends the person's open visit wherever it is. */
+export function createCheckoutFlow(): Flow {
+  const run = () => end([], { effects: [{ type: "checkin.checkoutCurrent" }] });
+  return { name: "checkout", commands: ["checkout"], start: run, step: run, prompt: () => [] };
+}
+
+const IMAGE = /^image\/(jpeg|png|webp)$/;
+
+/**
+ * Input with no flow active that belongs to check-in: the Check out button, a typed short code, a photo
+ * (or an image sent as a file) of a QR, a PDF sent instead of a photo. Other files are left to others.
+ */
+export function checkinIdle(input: Input, ctx: StepContext): StepResult | null {
+  if (input.kind === "option") {
+    const m = new RegExp(`^${CHECKIN_FLOW}:out:(\\d{1,15})$`).exec(input.data);
+    return m ? end([], { effects: [{ type: "checkin.checkout", visitId: Number(m[1]) }] }) : null;
+  }
+  if (input.kind === "text") {
+    const code = normalizeShortCode(input.text);
+    return code ? end([], { next: { flow: CHECKIN_FLOW, payload: typedPayload(code) } }) : null;
+  }
+  if (input.kind === "photo")
+    return end([], { effects: [{ type: "checkpoint.photo", fileRef: input.fileRef, size: input.size }] });
+  if (input.kind === "document") {
+    if (input.mimeType && IMAGE.test(input.mimeType))
+      return end([], { effects: [{ type: "checkpoint.photo", fileRef: input.fileRef, size: input.size }] });
+    if (input.mimeType === "application/pdf" || /\.pdf$/i.test(input.fileName ?? ""))
+      return end([text(ctx.t("checkpoint:photo.pdf"))]);
+  }
+  return null;
+}

@@ -1,0 +1,51 @@
+import type { CheckpointKind } from "./checkpoints.js";
+
+/** Effects of the checkpoint feature, run by bot/features/checkpoints.ts inside the update's transaction. */
+declare module "../../core/types.js" {
+  interface EffectMap {
+    "checkpoint.create": {
+      name: string;
+      parentId: number | null;
+      phone: string | null;
+      provinceCode: string | null;
+      communeCode: string | null;
+      address: string;
+      kind: CheckpointKind;
+      stayMinutes: number;
+    };
+    /** The visitor checks themselves in (the checkpoint was read by the flow's load, in the same transaction). */
+    "checkin.record": {
+      checkpointId: number;
+      name: string;
+      stayMinutes: number;
+      method: "link" | "photo" | "code";
+    };
+    "checkin.checkout": { visitId: number };
+    "checkin.checkoutCurrent": Record<never, never>;
+    /** A photo (or image file) sent with no flow active: a poster to check in at, or a personal QR for staff. */
+    "checkpoint.photo": { fileRef: string; size?: number };
+    /** A photo sent in staff scanning mode, of a resident's personal QR. */
+    "checkpoint.staffPhoto": { checkpointId: number; fileRef: string; size?: number };
+    "checkpoint.staffManual": { checkpointId: number; name: string; phone: string };
+    "checkpoint.view": { checkpointId: number; edit?: boolean };
+    /** Local days, "YYYY-MM-DD". */
+    "checkpoint.export": { checkpointId: number; from: string; to: string };
+    "checkpoint.poster": { checkpointId: number };
+    "checkpoint.inviteStaff": { checkpointId: number };
+    "checkpoint.rotate": { checkpointId: number };
+  }
+}
+
+export type CheckpointEffectType =
+  | "checkpoint.create"
+  | "checkin.record"
+  | "checkin.checkout"
+  | "checkin.checkoutCurrent"
+  | "checkpoint.photo"
+  | "checkpoint.staffPhoto"
+  | "checkpoint.staffManual"
+  | "checkpoint.view"
+  | "checkpoint.export"
+  | "checkpoint.poster"
+  | "checkpoint.inviteStaff"
+  | "checkpoint.rotate";

@@ -1,0 +1,128 @@
+import { answerErrors } from "../../core/answer-errors.js";
+import type { EffectEnv, EffectHandlers, Feature } from "../../core/engine.js";
+import { text } from "../../core/replies.js";
+import type { StepContext } from "../../core/types.js";
+import { createQrDecoder, type QrDecoder } from "../../shared/qr/decode.js";
+import { personalTokenIn, readQrPhoto } from "../../shared/qr/read-photo.js";
+import { loadSigningKeys } from "../../shared/qr/signing-keys.js";
+import { ForbiddenError } from "../../shared/roles.js";
+import { checkinIdle, createCheckinFlow, createCheckoutFlow, photoPayload } from "./checkin-flow.js";
+import { DEFAULT_DAILY_CAP } from "./checkin-policy.js";
+import { CHECKPOINT_LINK_PREFIX, checkpointCodeInQr, checkpointsOf } from "./checkpoints.js";
+import type { CheckpointEffectType } from "./effects.js";
+import { manageEffects } from "./manage-effects.js";
+import { createCheckpointRegisterFlow } from "./register-flow.js";
+import { checkinReply, checkoutReply } from "./replies.js";
+import { staffManual, staffScanToken } from "./scan-effects.js";
+import { createScanFlow } from "./scan-flow.js";
+import { createVisitorsFlow, visitorsMenu } from "./visitors-flow.js";
+import { checkIn, checkOut, checkOutCurrent, checkpointNames, userVisitor } from "./visits.js";
+
+/** What other features may use of checkpoints: the longest stay (for tracing windows), the visits' purge. */
+export { scheduleAutoCheckout } from "./auto-checkout-job.js";
+export { STAY_MAX_MINUTES } from "./checkin-policy.js";
+export { purgeVisits } from "./visits.js";
+
+export interface CheckpointFeatureDeps {
+  /** The Telegram bot's username for poster links; undefined (terminal): the QR carries `cp_<code>` alone. */
+  botUsername?: () => string | undefined;
+  /** Check-ins a person may make by themselves per local day; null: no cap (CHECKIN_DAILY_CAP). */
+  dailyCap?: number | null;
+  /** QR_SIGNING_KEY, to verify personal QR codes staff scan (the stored key is always in the keyring). */
+  qrSigningKey?: string;
+  /** The photo size limit, checked before and while downloading (default 10 MB). */
+  maxPhotoBytes?: number;
+  /** How long a staff invitation link works (default 7 days). */
+  staffInviteDays?: number;
+  decoder?: QrDecoder;
+}
+
+export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+/** Checkpoints: registration, posters, check-in four ways, check-out, staff scanning, the manager's view. */
+export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
+  const botUsername = deps.botUsername ?? (() => undefined);
+  const cap = deps.dailyCap === undefined ? DEFAULT_DAILY_CAP : deps.dailyCap;
+  const maxBytes = deps.maxPhotoBytes ?? MAX_PHOTO_BYTES;
+  let decoder = deps.decoder;
+  // The WebAssembly decoder is instantiated on the first photo, not at start.
+  const qr = () => {
+    decoder ??= createQrDecoder();
+    return decoder;
+  };
+  const keys = async (env: EffectEnv) =>
+    (await loadSigningKeys(env.tx, { configured: deps.qrSigningKey, now: env.now })).keyring;
+
+  const photoProblem = (reason: "tooLarge" | "unreadable", ctx: StepContext) =>
+    text(ctx.t(`checkpoint:photo.${reason}`, { mb: Math.round(maxBytes / 1024 / 1024) }));
+
+  const effects: Pick<EffectHandlers, CheckpointEffectType> = {
+    ...manageEffects({ botUsername, staffInviteDays: deps.staffInviteDays ?? 7 }),
+
+    "checkin.record": async (e, env) => {
+      const outcome = await checkIn(env.tx, {
+        checkpoint: { id: e.checkpointId, stayMinutes: e.stayMinutes },
+        visitor: userVisitor(env.user.id),
+        method: e.method,
+        now: env.now,
+        cap,
+        timeZone: env.ctx.timeZone,
+      });
+      return checkinReply(outcome, e.name, env.ctx);
+    },
+    "checkin.checkout": async (e, env) => {
+      const outcome = await checkOut(env.tx, env.user.id, e.visitId, env.now);
+      const id = outcome.kind === "none" ? undefined : outcome.visit.checkpointId;
+      const name = id === undefined ? undefined : (await checkpointNames(env.tx, [id])).get(id);
+      return [checkoutReply(outcome, name, env.ctx)];
+    },
+    "checkin.checkoutCurrent": async (_e, env) => {
+      const outcome = await checkOutCurrent(env.tx, env.user.id, env.now);
+      const id = outcome.kind === "none" ? undefined : outcome.visit.checkpointId;
+      const name = id === undefined ? undefined : (await checkpointNames(env.tx, [id])).get(id);
+      return [{ ...checkoutReply(outcome, name, env.ctx), edit: false }];
+    },
+    "checkpoint.photo": async (e, env) => {
+      const { t } = env.ctx;
+      const read = await readQrPhoto(qr(), env.files, e, maxBytes);
+      if (!read.ok) return [photoProblem(read.reason, env.ctx)];
+      const code = read.texts.map(checkpointCodeInQr).find((c) => c !== null);
+      if (code) return { next: { flow: "checkin", payload: photoPayload(code) } };
+      const token = personalTokenIn(read.texts);
+      if (token) {
+        const places = await checkpointsOf(env.tx, env.user.id, ["checkpoint_staff", "checkpoint_manager"]);
+        if (places.length === 1)
+          return staffScanToken(env, { checkpointId: places[0]!.id, token, keys: await keys(env) });
+        return [text(t(places.length > 1 ? "checkpoint:photo.useScan" : "checkpoint:photo.personalQr"))];
+      }
+      return [text(t(read.texts.length === 0 ? "checkpoint:photo.noQr" : "checkpoint:photo.notOurs"))];
+    },
+    "checkpoint.staffPhoto": async (e, env) => {
+      const { t } = env.ctx;
+      const read = await readQrPhoto(qr(), env.files, e, maxBytes);
+      if (!read.ok) return [photoProblem(read.reason, env.ctx)];
+      const token = personalTokenIn(read.texts);
+      if (token) return staffScanToken(env, { checkpointId: e.checkpointId, token, keys: await keys(env) });
+      if (read.texts.some((x) => checkpointCodeInQr(x) !== null))
+        return [text(t("checkpoint:scan.posterNotPerson"))];
+      return [
+        text(t(read.texts.length === 0 ? "checkpoint:photo.noQr" : "checkpoint:scan.refused.malformed")),
+      ];
+    },
+    "checkpoint.staffManual": (e, env) => staffManual(env, e),
+  };
+
+  return {
+    name: "checkpoints",
+    flows: [
+      createCheckinFlow(),
+      createCheckoutFlow(),
+      createCheckpointRegisterFlow(),
+      createScanFlow(),
+      createVisitorsFlow(),
+    ],
+    deepLinks: [{ prefix: CHECKPOINT_LINK_PREFIX, flow: "checkin" }],
+    idle: (input, ctx) => visitorsMenu(input, ctx) ?? checkinIdle(input, ctx),
+    effects: answerErrors(effects, [[ForbiddenError, "checkpoint:forbidden"]]),
+  };
+}

@@ -1,0 +1,139 @@
+import { end, rows, text } from "../../core/replies.js";
+import type { Flow, FlowState, Input, LoadEnv, Reply, StepContext, StepResult } from "../../core/types.js";
+import { normalizePhone } from "../../shared/phone.js";
+import { checkpointsOf } from "./checkpoints.js";
+import type {} from "./effects.js";
+
+export const SCAN_FLOW = "scan";
+const opt = (...parts: (string | number)[]) => [SCAN_FLOW, ...parts].join(":");
+
+/** The buttons under every scan result, so staff can go on without typing. */
+export function scanButtons(ctx: StepContext) {
+  return [
+    [
+      { id: opt("manual"), label: ctx.t("checkpoint:scan.manualButton") },
+      { id: opt("done"), label: ctx.t("checkpoint:scan.doneButton") },
+    ],
+  ];
+}
+
+interface Place {
+  id: number;
+  name: string;
+}
+
+const placeOf = (state: FlowState): Place => ({
+  id: Number(state.data.checkpointId),
+  name: String(state.data.checkpointName ?? ""),
+});
+
+function scanning(place: Place, ctx: StepContext, lead: Reply[] = []): StepResult {
+  return {
+    state: { flow: SCAN_FLOW, step: "scan", data: { checkpointId: place.id, checkpointName: place.name } },
+    replies: [
+      ...lead,
+      text(ctx.t("checkpoint:scan.ready", { name: place.name }), { options: scanButtons(ctx) }),
+    ],
+  };
+}
+
+const IMAGE = /^image\/(jpeg|png|webp)$/;
+
+function fileOf(input: Input): { fileRef: string; size?: number } | "pdf" | null {
+  if (input.kind === "photo") return { fileRef: input.fileRef, size: input.size };
+  if (input.kind === "document") {
+    if (input.mimeType && IMAGE.test(input.mimeType)) return { fileRef: input.fileRef, size: input.size };
+    if (input.mimeType === "application/pdf" || /\.pdf$/i.test(input.fileName ?? "")) return "pdf";
+  }
+  return null;
+}
+
+function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
+  const is = (id: string) => input.kind === "option" && input.data === id;
+  if (state.step === "choose") {
+    const places = (state.data.places ?? []) as Place[];
+    const chosen = input.kind === "option" ? places.find((p) => input.data === opt("at", p.id)) : undefined;
+    if (!chosen)
+      return { state, replies: [text(ctx.t("checkpoint:scan.useButtons")), ...prompt(state, ctx)] };
+    return scanning(chosen, ctx);
+  }
+  const place = placeOf(state);
+  if (is(opt("done"))) return end([text(ctx.t("checkpoint:scan.finished"))]);
+  if (state.step === "scan") {
+    if (is(opt("manual")))
+      return { state: { ...state, step: "name" }, replies: [text(ctx.t("checkpoint:scan.askName"))] };
+    const file = fileOf(input);
+    if (file === "pdf") return { state, replies: [text(ctx.t("checkpoint:photo.pdf"))] };
+    if (file)
+      return {
+        state,
+        replies: [],
+        effects: [{ type: "checkpoint.staffPhoto", checkpointId: place.id, ...file }],
+      };
+    return { state, replies: [text(ctx.t("checkpoint:scan.sendPhoto"), { options: scanButtons(ctx) })] };
+  }
+  if (state.step === "name") {
+    const name = input.kind === "text" ? input.text.trim().replace(/\s+/g, " ") : "";
+    if (name.length < 2 || name.length > 100)
+      return { state, replies: [text(ctx.t("checkpoint:scan.badName"))] };
+    return {
+      state: { ...state, step: "phone", data: { ...state.data, name } },
+      replies: [text(ctx.t("checkpoint:scan.askPhone"))],
+    };
+  }
+  if (state.step === "phone") {
+    const phone =
+      input.kind === "contact"
+        ? normalizePhone(input.phone, { international: true })
+        : normalizePhone(input.kind === "text" ? input.text : "");
+    if (!phone) return { state, replies: [text(ctx.t("checkpoint:scan.badPhone"))] };
+    const name = String(state.data.name ?? "");
+    const back = scanning(place, ctx);
+    return {
+      state: back.state,
+      replies: [],
+      effects: [{ type: "checkpoint.staffManual", checkpointId: place.id, name, phone }],
+    };
+  }
+  return end([text(ctx.t("common:error"))]);
+}
+
+function prompt(state: FlowState, ctx: StepContext): Reply[] {
+  if (state.step === "choose") {
+    const places = (state.data.places ?? []) as Place[];
+    return [
+      text(ctx.t("checkpoint:scan.choose"), {
+        options: rows(places.map((p) => ({ id: opt("at", p.id), label: p.name }))),
+      }),
+    ];
+  }
+  if (state.step === "name") return [text(ctx.t("checkpoint:scan.askName"))];
+  if (state.step === "phone") return [text(ctx.t("checkpoint:scan.askPhone"))];
+  return [text(ctx.t("checkpoint:scan.ready", { name: placeOf(state).name }), { options: scanButtons(ctx) })];
+}
+
+/**
+ * /scan: staff mode. Each photo of a resident's personal QR (or a dependent's card) checks them in at the
+ * staff's checkpoint; "By name and phone" checks in someone without a smartphone. Stays on until Done.
+ */
+export function createScanFlow(): Flow {
+  return {
+    name: SCAN_FLOW,
+    commands: ["scan"],
+    requiresPhone: true,
+    async load(env: LoadEnv) {
+      if (env.state) return undefined;
+      const places = await checkpointsOf(env.tx, env.user.id, ["checkpoint_staff", "checkpoint_manager"]);
+      return places.slice(0, 30).map((c) => ({ id: c.id, name: c.name }));
+    },
+    start(ctx) {
+      const places = (ctx.loaded ?? []) as Place[];
+      if (places.length === 0) return end([text(ctx.t("checkpoint:scan.notStaff"))]);
+      if (places.length === 1) return scanning(places[0]!, ctx);
+      const state: FlowState = { flow: SCAN_FLOW, step: "choose", data: { places } };
+      return { state, replies: prompt(state, ctx) };
+    },
+    step,
+    prompt,
+  };
+}

@@ -1,0 +1,241 @@
+import { and, count, eq, gte, inArray, isNull, lt, lte, sql } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/client.js";
+import { checkpoints, visits } from "../../../db/schema/index.js";
+import { audit } from "../../shared/audit.js";
+import { localDayBounds } from "../../shared/local-time.js";
+import {
+  autoCheckoutAt,
+  checkoutEnd,
+  decideCheckin,
+  type EndedHow,
+  type OpenVisit,
+} from "./checkin-policy.js";
+import { type Checkpoint, requireCheckpointRole } from "./checkpoints.js";
+
+export type Visit = typeof visits.$inferSelect;
+export type VisitMethod = "link" | "photo" | "code" | "staff_qr" | "staff_manual";
+
+/** Who a visit is for: an account holder, a dependent (person) or a walk-in known by name and phone. */
+export interface Visitor {
+  key: string;
+  userId: number | null;
+  personId: number | null;
+  name?: string | null;
+  phone?: string | null;
+}
+
+export const userVisitor = (userId: number): Visitor => ({ key: `u:${userId}`, userId, personId: null });
+export const personVisitor = (personId: number): Visitor => ({
+  key: `p:${personId}`,
+  userId: null,
+  personId,
+});
+export const walkInVisitor = (name: string, phone: string): Visitor => ({
+  key: `w:${phone}`,
+  userId: null,
+  personId: null,
+  name,
+  phone,
+});
+
+export type CheckinOutcome =
+  | {
+      kind: "checked_in";
+      visit: Visit;
+      /** The visit this check-in ended, with its checkpoint's name. */
+      closed?: { visitId: number; checkpointId: number; name: string; how: EndedHow };
+    }
+  | { kind: "already"; visitId: number; since: Date }
+  | { kind: "capped"; cap: number };
+
+const toOpen = (v: Visit): OpenVisit => ({
+  id: v.id,
+  checkpointId: v.checkpointId,
+  checkedInAt: v.checkedInAt,
+  autoCheckoutAt: v.autoCheckoutAt,
+});
+
+/**
+ * The visitor's open visit and its checkpoint's name, the visit locked until the transaction ends so that
+ * two check-ins cannot interleave.
+ */
+async function openVisit(db: DbOrTx, key: string): Promise<{ visit: Visit; name: string } | null> {
+  const [row] = await db
+    .select({ visit: visits, name: checkpoints.name })
+    .from(visits)
+    .innerJoin(checkpoints, eq(checkpoints.id, visits.checkpointId))
+    .where(and(eq(visits.visitorKey, key), isNull(visits.checkedOutAt)))
+    .for("update", { of: visits });
+  return row ?? null;
+}
+
+async function endVisit(db: DbOrTx, id: number, at: Date, how: EndedHow): Promise<void> {
+  await db.update(visits).set({ checkedOutAt: at, endedHow: how }).where(eq(visits.id, id));
+}
+
+/** Check-ins the visitor made themselves today (local day); the daily cap counts these. */
+async function selfCheckinsToday(db: DbOrTx, key: string, now: Date, timeZone: string): Promise<number> {
+  const { start } = localDayBounds(now, timeZone);
+  const [row] = await db
+    .select({ n: count() })
+    .from(visits)
+    .where(
+      and(
+        eq(visits.visitorKey, key),
+        gte(visits.checkedInAt, start),
+        isNull(visits.checkedInBy),
+        lte(visits.checkedInAt, now),
+      ),
+    );
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Checks a visitor in, by the rules of checkin-policy: the open visit elsewhere ends, a re-scan of the same
+ * place creates nothing, and the daily cap (null: none) limits check-ins a person makes themselves.
+ */
+export async function checkIn(
+  db: DbOrTx,
+  p: {
+    checkpoint: Pick<Checkpoint, "id" | "stayMinutes">;
+    visitor: Visitor;
+    method: VisitMethod;
+    by?: number | null;
+    now: Date;
+    cap: number | null;
+    timeZone: string;
+  },
+): Promise<CheckinOutcome> {
+  const open = await openVisit(db, p.visitor.key);
+  const byStaff = p.by !== undefined && p.by !== null;
+  const todayCount =
+    byStaff || p.cap === null ? 0 : await selfCheckinsToday(db, p.visitor.key, p.now, p.timeZone);
+  const decision = decideCheckin({
+    open: open && toOpen(open.visit),
+    checkpointId: p.checkpoint.id,
+    now: p.now,
+    todayCount,
+    cap: byStaff ? null : p.cap,
+  });
+  if (decision.kind !== "checkin") return decision;
+  if (decision.close) await endVisit(db, decision.close.visitId, decision.close.at, decision.close.how);
+  const [visit] = await db
+    .insert(visits)
+    .values({
+      checkpointId: p.checkpoint.id,
+      userId: p.visitor.userId,
+      personId: p.visitor.personId,
+      visitorKey: p.visitor.key,
+      visitorName: p.visitor.name ?? null,
+      visitorPhone: p.visitor.phone ?? null,
+      method: p.method,
+      checkedInBy: p.by ?? null,
+      checkedInAt: p.now,
+      autoCheckoutAt: autoCheckoutAt(p.now, p.checkpoint.stayMinutes),
+    })
+    .returning();
+  if (!visit) throw new Error("visit insert returned nothing");
+  const closed = decision.close && {
+    visitId: decision.close.visitId,
+    checkpointId: decision.close.checkpointId,
+    name: open?.name ?? "",
+    how: decision.close.how,
+  };
+  return { kind: "checked_in", visit, ...(closed ? { closed } : {}) };
+}
+
+/** Checks someone in at a checkpoint where the actor is staff or manager; audited. No daily cap. */
+export async function staffCheckIn(
+  db: DbOrTx,
+  p: {
+    actorUserId: number;
+    checkpointId: number;
+    visitor: Visitor;
+    method: "staff_qr" | "staff_manual";
+    now: Date;
+    timeZone: string;
+    /** For the audit row: whose data the staff saw. */
+    subjectUserId?: number | null;
+  },
+): Promise<{ outcome: CheckinOutcome; checkpoint: Checkpoint }> {
+  const checkpoint = await requireCheckpointRole(
+    db,
+    p.actorUserId,
+    ["checkpoint_staff", "checkpoint_manager"],
+    p.checkpointId,
+  );
+  const outcome = await checkIn(db, {
+    checkpoint,
+    visitor: p.visitor,
+    method: p.method,
+    by: p.actorUserId,
+    now: p.now,
+    cap: null,
+    timeZone: p.timeZone,
+  });
+  await audit(db, {
+    actorUserId: p.actorUserId,
+    action: p.method === "staff_qr" ? "checkpoint.staffScan" : "checkpoint.staffManual",
+    subjectUserIds: p.subjectUserId ? [p.subjectUserId] : [],
+    scope: { type: "checkpoint", id: String(p.checkpointId) },
+    detail: { visitor: p.visitor.key, result: outcome.kind },
+    at: p.now,
+  });
+  return { outcome, checkpoint };
+}
+
+export type CheckoutOutcome =
+  | { kind: "done"; visit: Visit; at: Date; how: EndedHow }
+  | { kind: "already"; visit: Visit }
+  | { kind: "none" };
+
+/** Ends one of the person's own visits (the Check out button); another person's visit is "none". */
+export async function checkOut(
+  db: DbOrTx,
+  userId: number,
+  visitId: number,
+  now: Date,
+): Promise<CheckoutOutcome> {
+  const [row] = await db
+    .select()
+    .from(visits)
+    .where(and(eq(visits.id, visitId), eq(visits.userId, userId)))
+    .for("update");
+  if (!row) return { kind: "none" };
+  if (row.checkedOutAt) return { kind: "already", visit: row };
+  const end = checkoutEnd(row, now);
+  await endVisit(db, row.id, end.at, end.how);
+  return { kind: "done", visit: { ...row, checkedOutAt: end.at, endedHow: end.how }, ...end };
+}
+
+/** Ends the person's open visit, wherever it is (/checkout). */
+export async function checkOutCurrent(db: DbOrTx, userId: number, now: Date): Promise<CheckoutOutcome> {
+  const open = await openVisit(db, userVisitor(userId).key);
+  return open ? checkOut(db, userId, open.visit.id, now) : { kind: "none" };
+}
+
+/** Closes every visit whose stay has run out, as ended automatically at the end of the stay. */
+export async function runAutoCheckout(db: DbOrTx, now: Date): Promise<number> {
+  const rows = await db
+    .update(visits)
+    .set({ checkedOutAt: sql`${visits.autoCheckoutAt}`, endedHow: "automatic" })
+    .where(and(isNull(visits.checkedOutAt), lte(visits.autoCheckoutAt, now)))
+    .returning({ id: visits.id });
+  return rows.length;
+}
+
+/** Deletes visits that began before `before` (retention), with whatever they held. */
+export async function purgeVisits(db: DbOrTx, before: Date): Promise<number> {
+  const rows = await db.delete(visits).where(lt(visits.checkedInAt, before)).returning({ id: visits.id });
+  return rows.length;
+}
+
+/** The checkpoint names of some visits, for messages ("you left X"). */
+export async function checkpointNames(db: DbOrTx, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: checkpoints.id, name: checkpoints.name })
+    .from(checkpoints)
+    .where(inArray(checkpoints.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

@@ -1,0 +1,147 @@
+import type { Input, StepContext } from "../../core/types.js";
+import { fold } from "../../shared/fold.js";
+import { findProvinces, provinceByCode } from "../../shared/provinces.js";
+import { type Data, optId } from "./flow-state.js";
+import { type Answer, offeredOptions, type Question } from "./form.js";
+import { type AnswerError, firstError, shortTextSchema, yearSchema } from "./validators.js";
+
+/** What the commune step read from the database for a typed name. */
+export interface CommuneLookup {
+  kind: "commune";
+  /** false: no list is loaded for this province, so the typed name is taken as it is. */
+  hasUnits: boolean;
+  matches: { code: string; name: string }[];
+}
+
+export type Outcome =
+  | { kind: "value"; value: Answer }
+  | { kind: "error"; error: AnswerError }
+  /** The same question drawn again with new ticks, places or matches. */
+  | { kind: "redraw"; data: Data; edit: boolean }
+  /** A button of another question or an older message. */
+  | { kind: "stale" };
+
+const err = (key: string, vars: Record<string, string | number> = {}): Outcome => ({
+  kind: "error",
+  error: { key, vars },
+});
+
+/** "declaration:a:<question>:<value>" → value, when it belongs to this question. */
+function pressed(input: Input, kind: string, q: Question): string | undefined {
+  if (input.kind !== "option") return undefined;
+  const prefix = `${optId(kind, q.id)}:`;
+  return input.data.startsWith(prefix) ? input.data.slice(prefix.length) : undefined;
+}
+
+const isOption = (input: Input, id: string) => input.kind === "option" && input.data === optId(id);
+
+function typedChoice(q: Question & { type: "choice" }, typed: string, data: Data, ctx: StepContext) {
+  const offered = offeredOptions(q.options, data.answers);
+  const n = Number(typed.trim());
+  if (Number.isInteger(n) && n >= 1 && n <= offered.length) return offered[n - 1]!.value;
+  const want = fold(typed);
+  if (want === "") return undefined;
+  const hits = offered.filter((o) => fold(ctx.t(`declaration:${q.key}.opt.${o.value}`)).includes(want));
+  return hits.length === 1 ? hits[0]!.value : undefined;
+}
+
+function toggled(q: Question & { type: "multi" | "toggles" }, input: Input, data: Data): Outcome | undefined {
+  const value = pressed(input, "t", q);
+  if (value === undefined) return undefined;
+  const allowed = q.type === "multi" ? offeredOptions(q.options, data.answers).map((o) => o.value) : q.items;
+  if (!allowed.includes(value)) return { kind: "stale" };
+  const ticks = new Set(data.ticks ?? []);
+  if (ticks.has(value)) ticks.delete(value);
+  else ticks.add(value);
+  return { kind: "redraw", data: { ...data, ticks: allowed.filter((v) => ticks.has(v)) }, edit: true };
+}
+
+function multiOrToggles(q: Question & { type: "multi" | "toggles" }, input: Input, data: Data): Outcome {
+  const toggle = toggled(q, input, data);
+  if (toggle) return toggle;
+  const ticks = data.ticks ?? [];
+  const record = (on: string[]) =>
+    q.type === "toggles" ? Object.fromEntries(q.items.map((i) => [i, on.includes(i)])) : on;
+  if (isOption(input, "none")) return { kind: "value", value: record([]) };
+  if (isOption(input, "done")) return { kind: "value", value: record(ticks) };
+  return input.kind === "option" ? { kind: "stale" } : err("useButtons");
+}
+
+function list(q: Question & { type: "list" }, input: Input, data: Data): Outcome {
+  const items = data.items ?? [];
+  if (isOption(input, "none")) return { kind: "value", value: [] };
+  if (isOption(input, "done")) return { kind: "value", value: items };
+  if (input.kind === "option") return { kind: "stale" };
+  if (input.kind !== "text") return err("expectText");
+  const added: string[] = [];
+  for (const part of input.text.split(/[;\n]+/).filter((p) => p.trim() !== "")) {
+    const parsed = q.schema.safeParse(part);
+    if (!parsed.success) return { kind: "error", error: firstError(parsed.error) };
+    added.push(parsed.data);
+  }
+  if (added.length === 0) return err("expectText");
+  if (items.length + added.length > q.maxItems) return err("tooMany", { max: q.maxItems });
+  return { kind: "redraw", data: { ...data, items: [...items, ...added] }, edit: false };
+}
+
+function commune(q: Question, input: Input, data: Data, loaded: unknown): Outcome {
+  const code = pressed(input, "a", q);
+  if (code !== undefined) {
+    const hit = data.matches?.find((m) => m.code === code);
+    return hit ? { kind: "value", value: hit } : { kind: "stale" };
+  }
+  if (input.kind === "option") return { kind: "stale" };
+  if (input.kind !== "text") return err("expectText");
+  const parsed = shortTextSchema(100).safeParse(input.text);
+  if (!parsed.success) return { kind: "error", error: firstError(parsed.error) };
+  const lookup = loaded as CommuneLookup | undefined;
+  if (lookup?.kind !== "commune" || !lookup.hasUnits)
+    return { kind: "value", value: { code: null, name: parsed.data } };
+  if (lookup.matches.length === 0) return err("communeNotFound", { typed: parsed.data.slice(0, 60) });
+  if (lookup.matches.length === 1) return { kind: "value", value: lookup.matches[0]! };
+  return { kind: "redraw", data: { ...data, matches: lookup.matches }, edit: false };
+}
+
+/** Reads an input as an answer to `q`: a value, a localized error, or the question redrawn. */
+export function interpret(q: Question, input: Input, data: Data, ctx: StepContext): Outcome {
+  const env = { now: ctx.now, timeZone: ctx.timeZone };
+  switch (q.type) {
+    case "text":
+    case "year": {
+      if (input.kind === "option") return { kind: "stale" };
+      if (input.kind !== "text") return err("expectText");
+      const schema = q.type === "year" ? yearSchema(ctx.now, ctx.timeZone) : q.schema(data.answers, env);
+      const parsed = schema.safeParse(input.text);
+      return parsed.success
+        ? { kind: "value", value: parsed.data }
+        : { kind: "error", error: firstError(parsed.error) };
+    }
+    case "choice": {
+      const value =
+        pressed(input, "a", q) ?? (input.kind === "text" ? typedChoice(q, input.text, data, ctx) : undefined);
+      if (value !== undefined && offeredOptions(q.options, data.answers).some((o) => o.value === value))
+        return { kind: "value", value };
+      return input.kind === "option" ? { kind: "stale" } : err("useButtons");
+    }
+    case "multi":
+    case "toggles":
+      return multiOrToggles(q, input, data);
+    case "province": {
+      const code = pressed(input, "a", q);
+      if (code !== undefined)
+        return provinceByCode(code) ? { kind: "value", value: code } : { kind: "stale" };
+      if (input.kind === "option") return { kind: "stale" };
+      if (input.kind !== "text") return err("useButtons");
+      if (input.text.length > 100) return err("tooLong", { max: 100 });
+      const found = findProvinces(input.text);
+      if (found.length === 1) return { kind: "value", value: found[0]!.code };
+      if (found.length === 0) return err("provinceNotFound", { typed: input.text.trim().slice(0, 60) });
+      const matches = found.map((p) => ({ code: p.code, name: p.name }));
+      return { kind: "redraw", data: { ...data, matches }, edit: false };
+    }
+    case "commune":
+      return commune(q, input, data, ctx.loaded);
+    case "list":
+      return list(q, input, data);
+  }
+}

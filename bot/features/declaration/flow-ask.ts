@@ -1,0 +1,131 @@
+import { rows, text } from "../../core/replies.js";
+import type { Option, Reply, StepContext } from "../../core/types.js";
+import { PROVINCES } from "../../shared/provinces.js";
+import { displayAnswer } from "./answers.js";
+import { type Data, optId, progress } from "./flow-state.js";
+import { type Answers, isOptional, offeredOptions, type Question } from "./form.js";
+
+const TICK = "✅";
+const EMPTY = "⬜";
+
+export function label(q: Question, ctx: StepContext): string {
+  return ctx.t(`declaration:${q.key}.label`);
+}
+
+/** The question's own wording, with whose declaration it is and where it stands. */
+export function questionTitle(q: Question, data: Data, ctx: StepContext): string {
+  const who = data.who ? `${ctx.t("declaration:for", { name: data.who })}\n` : "";
+  return `${who}${progress(q, data.answers)} ${ctx.t(`declaration:${q.key}.ask`)}`;
+}
+
+function choiceButtons(q: Question & { type: "choice" }, answers: Answers, ctx: StepContext): Option[][] {
+  const current = answers[q.id];
+  const options = offeredOptions(q.options, answers).map((o) => ({
+    id: optId("a", q.id, o.value),
+    label: `${current === o.value ? `${TICK} ` : ""}${ctx.t(`declaration:${q.key}.opt.${o.value}`)}`,
+  }));
+  return rows(options, q.perRow);
+}
+
+function multiButtons(q: Question & { type: "multi" }, data: Data, ctx: StepContext): Option[][] {
+  const ticks = new Set(data.ticks ?? []);
+  const options = offeredOptions(q.options, data.answers).map((o) => ({
+    id: optId("t", q.id, o.value),
+    label: `${ticks.has(o.value) ? `${TICK} ` : ""}${ctx.t(`declaration:${q.key}.opt.${o.value}`)}`,
+  }));
+  return [
+    ...rows(options, q.perRow),
+    [
+      { id: optId("none"), label: ctx.t(`declaration:${q.key}.none`) },
+      { id: optId("done"), label: ctx.t("declaration:buttons.done") },
+    ],
+  ];
+}
+
+function toggleLines(q: Question & { type: "toggles" }, data: Data, ctx: StepContext): string {
+  const ticks = new Set(data.ticks ?? []);
+  return q.items
+    .map((i, n) => `${ticks.has(i) ? TICK : EMPTY} ${n + 1}. ${ctx.t(`declaration:${q.key}.opt.${i}`)}`)
+    .join("\n");
+}
+
+function toggleButtons(q: Question & { type: "toggles" }, data: Data, ctx: StepContext): Option[][] {
+  const ticks = new Set(data.ticks ?? []);
+  return [
+    ...q.items.map((i, n) => [
+      {
+        id: optId("t", q.id, i),
+        label: `${ticks.has(i) ? TICK : EMPTY} ${n + 1}. ${ctx.t(`declaration:${q.key}.short.${i}`)}`,
+      },
+    ]),
+    [
+      { id: optId("none"), label: ctx.t(`declaration:${q.key}.none`) },
+      { id: optId("done"), label: ctx.t("declaration:buttons.done") },
+    ],
+  ];
+}
+
+function typeSpecific(q: Question, data: Data, ctx: StepContext): { body: string[]; buttons: Option[][] } {
+  switch (q.type) {
+    case "choice":
+      return { body: [], buttons: choiceButtons(q, data.answers, ctx) };
+    case "multi":
+      return { body: [], buttons: multiButtons(q, data, ctx) };
+    case "toggles":
+      return { body: [toggleLines(q, data, ctx)], buttons: toggleButtons(q, data, ctx) };
+    case "province": {
+      const list = data.matches ?? PROVINCES.map((p) => ({ code: p.code, name: p.name }));
+      const body = data.matches ? [ctx.t("declaration:pickOne")] : [];
+      const mark = (code: string) => (data.answers[q.id] === code ? `${TICK} ` : "");
+      const buttons = list.map((p) => ({ id: optId("a", q.id, p.code), label: `${mark(p.code)}${p.name}` }));
+      return { body, buttons: rows(buttons, 3) };
+    }
+    case "commune": {
+      const list = data.matches ?? [];
+      const body = list.length > 0 ? [ctx.t("declaration:pickOne")] : [];
+      return {
+        body,
+        buttons: rows(
+          list.map((c) => ({ id: optId("a", q.id, c.code), label: c.name })),
+          2,
+        ),
+      };
+    }
+    case "list": {
+      const items = data.items ?? [];
+      const none = { id: optId("none"), label: ctx.t(`declaration:${q.key}.none`) };
+      if (items.length === 0) return { body: [], buttons: [[none]] };
+      const body = [ctx.t("declaration:listSoFar", { items: items.map((i) => `• ${i}`).join("\n") })];
+      return { body, buttons: [[none, { id: optId("done"), label: ctx.t("declaration:buttons.done") }]] };
+    }
+    default:
+      return { body: [], buttons: [] };
+  }
+}
+
+/** A question as a message: wording, the current answer when there is one, its buttons, Back. */
+export function questionReply(
+  q: Question,
+  data: Data,
+  ctx: StepContext,
+  opts: { edit?: boolean } = {},
+): Reply {
+  const env = { now: ctx.now, timeZone: ctx.timeZone };
+  const answered = q.id in data.answers;
+  const { body, buttons } = typeSpecific(q, data, ctx);
+  const lines = [questionTitle(q, data, ctx), ...body];
+  const closed = ["choice", "multi", "toggles", "province", "list"].includes(q.type);
+  if (answered && !closed) {
+    lines.push(ctx.t("declaration:current", { value: displayAnswer(q, data.answers[q.id], ctx.t) }));
+  }
+  const extra: Option[] = [];
+  if (answered && !closed) extra.push({ id: optId("keep"), label: ctx.t("declaration:buttons.keep") });
+  if (isOptional(q, data.answers, env))
+    extra.push({ id: optId("skip"), label: ctx.t("declaration:buttons.skip") });
+  const back =
+    data.asked.length > 0 || data.editing
+      ? [{ id: optId("back"), label: ctx.t("declaration:buttons.back") }]
+      : [];
+  const options = [...buttons, ...(extra.length > 0 ? [extra] : []), ...(back.length > 0 ? [back] : [])];
+  return text(lines.join("\n\n"), { options, edit: opts.edit });
+}

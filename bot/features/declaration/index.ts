@@ -1,0 +1,147 @@
+import type { EffectEnv, Feature } from "../../core/engine.js";
+import { text } from "../../core/replies.js";
+import type { Reply } from "../../core/types.js";
+import { renderQrPng } from "../../render/qr-image.js";
+import { loadIdHashKey } from "../../shared/id-hash.js";
+import {
+  addDependent,
+  draftSubject,
+  getPerson,
+  listPeople,
+  removeDependent,
+  selfPerson,
+} from "../../shared/people.js";
+import { loadSigningKeys, parseSigningKey } from "../../shared/qr/signing-keys.js";
+import { isValidAt, latestDeclaration, saveDeclaration } from "./declarations.js";
+import { deleteDraft, saveDraft } from "./drafts.js";
+import type {} from "./effects.js";
+import { createFamilyFlow } from "./family-flow.js";
+import { createDeclarationFlow } from "./flow.js";
+import { eraseMyData } from "./my-data.js";
+import { createDeleteFlow, createMyDataFlow } from "./my-data-flow.js";
+import { personalQrToken } from "./personal-qr.js";
+import { renderQrCardPdf } from "./qr-card.js";
+import { createQrFlow } from "./qr-flow.js";
+import { cardLines, qrCaption } from "./replies.js";
+
+/** What other features may use of the declaration: the latest one, its validity, the personal QR, the form's symptoms. */
+export { isValidAt, latestDeclaration } from "./declarations.js";
+export { SYMPTOMS } from "./form.js";
+export { verifyPersonalQr } from "./personal-qr.js";
+
+export interface DeclarationFeatureDeps {
+  /** QR_SIGNING_KEY: PKCS#8 PEM or base64(url) 32-byte seed; unset: generated once, kept in the database. */
+  qrSigningKey?: string;
+  /** How long a declaration (and its QR) stays valid. */
+  qrValidDays: number;
+  /** Flows a declaration may hand over to once sent, named in its start payload (e.g. ["checkin"]). */
+  followUps?: string[];
+}
+
+/** The health declaration, the personal QR, dependents (/family) and own data (/mydata, /delete). */
+export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
+  // A configured key that cannot be read stops the start, not the first declaration.
+  if (deps.qrSigningKey) parseSigningKey(deps.qrSigningKey);
+  const keys = (env: EffectEnv) => loadSigningKeys(env.tx, { configured: deps.qrSigningKey, now: env.now });
+
+  /** The photo of a person's current QR, or a message saying why there is none. */
+  async function qrReply(env: EffectEnv, personId: number | null): Promise<Reply> {
+    const { t } = env.ctx;
+    const person =
+      personId === null
+        ? await selfPerson(env.tx, env.user.id)
+        : await getPerson(env.tx, env.user.id, personId);
+    const latest = person ? await latestDeclaration(env.tx, person.id) : null;
+    if (!person || !latest) return text(t("declaration:qr.none"));
+    if (!isValidAt(latest, env.now)) return text(t("declaration:qr.expired", { name: person.fullName }));
+    const token = personalQrToken(person, latest, (await keys(env)).current);
+    return {
+      kind: "photo",
+      png: await renderQrPng(token),
+      caption: qrCaption(person, latest, env.ctx),
+      fileName: "qr.png",
+      qr: token,
+    };
+  }
+
+  return {
+    name: "declaration",
+    flows: [
+      createDeclarationFlow({ followUps: deps.followUps }),
+      createQrFlow(),
+      createFamilyFlow(),
+      createMyDataFlow(),
+      createDeleteFlow(),
+    ],
+    effects: {
+      "declaration.saveDraft": async (e, env) => {
+        await saveDraft(env.tx, env.user.id, draftSubject(e.personId), e, env.now);
+        return undefined;
+      },
+      "declaration.dropDraft": async (e, env) => {
+        await deleteDraft(env.tx, env.user.id, draftSubject(e.personId));
+        return undefined;
+      },
+      "declaration.submit": async (e, env) => {
+        const saved = await saveDeclaration(env.tx, {
+          userId: env.user.id,
+          personId: e.personId,
+          formVersion: e.formVersion,
+          answers: e.answers,
+          now: env.now,
+          validDays: deps.qrValidDays,
+          hashKey: await loadIdHashKey(env.tx, env.now),
+        });
+        if (!saved) return [text(env.ctx.t("declaration:notFound"))];
+        const replies = [await qrReply(env, saved.person.kind === "self" ? null : saved.person.id)];
+        return { replies, next: e.next };
+      },
+      "declaration.sendQr": async (e, env) => [await qrReply(env, e.personId)],
+      "family.add": async (e, env) => {
+        const hashKey = await loadIdHashKey(env.tx, env.now);
+        await addDependent(env.tx, env.user.id, hashKey, e, env.now);
+        return [text(env.ctx.t("family:added", { name: e.fullName }))];
+      },
+      "family.remove": async (e, env) => {
+        const removed = await removeDependent(env.tx, env.user.id, e.personId);
+        return [text(env.ctx.t(removed ? "family:removed" : "declaration:notFound"))];
+      },
+      "family.cards": async (_e, env) => {
+        const { t } = env.ctx;
+        const signing = await keys(env);
+        const cards = [];
+        for (const person of await listPeople(env.tx, env.user.id)) {
+          const latest = await latestDeclaration(env.tx, person.id);
+          if (!latest || !isValidAt(latest, env.now)) continue;
+          const qrText = personalQrToken(person, latest, signing.current);
+          cards.push({ qrText, name: person.fullName, lines: cardLines(person, latest, env.ctx) });
+        }
+        if (cards.length === 0) return [text(t("family:noCards"))];
+        const pdf = await renderQrCardPdf(cards, { title: t("family:cardTitle") });
+        return [
+          {
+            kind: "document",
+            bytes: pdf,
+            fileName: "qr-cards.pdf",
+            mimeType: "application/pdf",
+            caption: t("family:cardsCaption", { count: cards.length }),
+          },
+        ];
+      },
+      "mydata.erase": async (_e, env) => {
+        const erased = await eraseMyData(env.tx, env.user.id);
+        const { t } = env.ctx;
+        const lines = [
+          t("mydata:erased.title"),
+          t("mydata:erased.declarations", { count: erased.declarations }),
+          t("mydata:erased.dependents", { count: erased.dependents }),
+          t("mydata:erased.drafts", { count: erased.drafts }),
+          erased.self ? t("mydata:erased.self") : "",
+          erased.phone ? t("mydata:erased.phone") : "",
+          t("mydata:erased.kept"),
+        ];
+        return [text(lines.filter(Boolean).join("\n"))];
+      },
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import { end, rows, text } from "../../core/replies.js";
+import type {
+  Flow,
+  FlowState,
+  Input,
+  LoadEnv,
+  Option,
+  Reply,
+  StepContext,
+  StepResult,
+} from "../../core/types.js";
+import { communeByCode } from "../../shared/admin-units.js";
+import { addDays, isoDay, localDate, parseDateRange } from "../../shared/local-time.js";
+import type {} from "./effects.js";
+import { formatDay, formatWindows, lastDayOf } from "./format.js";
+import { creationRights, type GroupKind } from "./groups.js";
+import { DEFAULT_WINDOWS, EVENING_WINDOW, parseWindows, type ReportWindow } from "./reminder-policy.js";
+
+export const CREATE_FLOW = "newgroup";
+const opt = (...parts: (string | number)[]) => [CREATE_FLOW, ...parts].join(":");
+export const PERIOD_PRESETS = [14, 21];
+
+interface Loaded {
+  facility: boolean;
+  communes: { code: string; name: string }[];
+}
+
+interface Data extends Partial<Loaded> {
+  kind?: GroupKind;
+  name?: string;
+  commune?: { code: string; name: string } | null;
+  place?: string;
+  startsOn?: string;
+  endsOn?: string;
+  windows?: ReportWindow[];
+}
+
+const at = (step: string, data: Data): FlowState => ({ flow: CREATE_FLOW, step, data: { ...data } });
+const go = (step: string, data: Data, ctx: StepContext): StepResult => {
+  const s = at(step, data);
+  return { state: s, replies: prompt(s, ctx) };
+};
+
+function afterName(data: Data, ctx: StepContext): StepResult {
+  if (data.kind !== "lockdown") return go("place", { ...data, commune: null }, ctx);
+  const communes = data.communes ?? [];
+  if (communes.length === 1) return go("place", { ...data, commune: communes[0]! }, ctx);
+  return go("commune", data, ctx);
+}
+
+function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
+  const data = s.data as Data;
+  const o = input.kind === "option" ? input.data : null;
+  const typed = input.kind === "text" ? input.text.trim() : null;
+  const again = (key: string, vars: Record<string, string> = {}): StepResult => ({
+    state: s,
+    replies: [text(`⚠️ ${ctx.t(key, vars)}`), ...prompt(s, ctx)],
+  });
+  const example = `${formatDay(isoDay(localDate(ctx.now, ctx.timeZone)))} - ${formatDay(isoDay(addDays(localDate(ctx.now, ctx.timeZone), 14)))}`;
+  switch (s.step) {
+    case "kind": {
+      const kind = o?.slice(opt("kind", "").length) as GroupKind | undefined;
+      if (!o?.startsWith(opt("kind", "")) || !kindsFor(data).includes(kind!))
+        return again("report:useButtons");
+      return go("name", { ...data, kind }, ctx);
+    }
+    case "name":
+      if (typed === null || typed.length < 3 || typed.length > 120) return again("monitoring:create.badName");
+      return afterName({ ...data, name: typed.replace(/\s+/g, " ") }, ctx);
+    case "commune": {
+      const commune = data.communes?.find((c) => o === opt("commune", c.code));
+      return commune ? go("place", { ...data, commune }, ctx) : again("report:useButtons");
+    }
+    case "place":
+      if (typed === null || typed.length < 2 || typed.length > 200)
+        return again("monitoring:create.badPlace");
+      return go("period", { ...data, place: typed }, ctx);
+    case "period": {
+      const today = localDate(ctx.now, ctx.timeZone);
+      const days = o?.startsWith(opt("days", "")) ? Number(o.slice(opt("days", "").length)) : null;
+      if (days !== null && PERIOD_PRESETS.includes(days))
+        return go("windows", { ...data, startsOn: isoDay(today), endsOn: isoDay(addDays(today, days)) }, ctx);
+      const range = typed === null ? null : parseDateRange(typed, ctx.now, ctx.timeZone);
+      if (!range || isoDay(range.from) === isoDay(range.to))
+        return again("monitoring:create.badPeriod", { example });
+      return go("windows", { ...data, startsOn: isoDay(range.from), endsOn: isoDay(range.to) }, ctx);
+    }
+    case "windows": {
+      let windows: ReportWindow[] | null = null;
+      if (o === opt("win", "morning")) windows = [...DEFAULT_WINDOWS];
+      else if (o === opt("win", "both")) windows = [...DEFAULT_WINDOWS, EVENING_WINDOW];
+      else if (typed !== null) windows = parseWindows(typed);
+      if (!windows) return again("monitoring:create.badWindows");
+      return go("confirm", { ...data, windows }, ctx);
+    }
+    case "confirm":
+      if (o !== opt("ok")) return again("report:useButtons");
+      return end([text(ctx.t("monitoring:create.creating"), { edit: true })], {
+        effects: [
+          {
+            type: "monitoring.createGroup",
+            kind: data.kind!,
+            name: data.name!,
+            communeCode: data.commune?.code ?? null,
+            place: data.commune ? `${data.place}, ${data.commune.name}` : data.place!,
+            startsOn: data.startsOn!,
+            endsOn: data.endsOn!,
+            windows: data.windows!,
+          },
+        ],
+      });
+  }
+  return end([]);
+}
+
+const kindsFor = (d: Data): GroupKind[] => [
+  ...(d.facility ? (["facility", "home"] as const) : []),
+  ...((d.communes?.length ?? 0) > 0 ? (["lockdown"] as const) : []),
+];
+
+function prompt(s: FlowState, ctx: StepContext): Reply[] {
+  const data = s.data as Data;
+  const t = ctx.t;
+  switch (s.step) {
+    case "kind": {
+      const options = kindsFor(data).map((k) => ({ id: opt("kind", k), label: t(`monitoring:kinds.${k}`) }));
+      return [text(t("monitoring:create.askKind"), { options: rows(options) })];
+    }
+    case "name":
+      return [
+        text(
+          t("monitoring:create.askName", {
+            kind: t(`monitoring:kinds.${data.kind}`),
+            example: t(`monitoring:create.examples.${data.kind}`),
+          }),
+        ),
+      ];
+    case "commune": {
+      const options = (data.communes ?? []).map((c) => ({ id: opt("commune", c.code), label: c.name }));
+      return [text(t("monitoring:create.askCommune"), { options: rows(options, 2) })];
+    }
+    case "place":
+      return [text(t(`monitoring:create.askPlace.${data.kind}`))];
+    case "period": {
+      const today = localDate(ctx.now, ctx.timeZone);
+      const example = `${formatDay(isoDay(today))} - ${formatDay(isoDay(addDays(today, 14)))}`;
+      const options: Option[] = PERIOD_PRESETS.map((n) => ({
+        id: opt("days", n),
+        label: t("monitoring:create.days", { n }),
+      }));
+      return [text(t("monitoring:create.askPeriod", { example }), { options: [options] })];
+    }
+    case "windows":
+      return [
+        text(`${t("monitoring:create.askWindows")}\n${t("monitoring:create.typeWindows")}`, {
+          options: [
+            [{ id: opt("win", "morning"), label: t("monitoring:create.morning") }],
+            [{ id: opt("win", "both"), label: t("monitoring:create.both") }],
+          ],
+        }),
+      ];
+    case "confirm":
+      return [
+        text(
+          t("monitoring:create.summary", {
+            kind: t(`monitoring:kinds.${data.kind}`),
+            name: data.name,
+            place: data.commune ? `${data.place}, ${data.commune.name}` : data.place,
+            from: formatDay(data.startsOn!),
+            last: formatDay(lastDayOf(data.endsOn!)),
+            to: formatDay(data.endsOn!),
+            windows: formatWindows(data.windows!, t),
+          }),
+          { options: [[{ id: opt("ok"), label: t("monitoring:create.confirm") }]] },
+        ),
+      ];
+  }
+  return [];
+}
+
+/** /newgroup: a facility manager or commune officer opens a quarantine facility, home group or lockdown area. */
+export function createGroupFlow(): Flow {
+  return {
+    name: CREATE_FLOW,
+    commands: ["newgroup"],
+    requiresPhone: true,
+    async load(env: LoadEnv): Promise<Loaded | undefined> {
+      if (env.state) return undefined;
+      const rights = await creationRights(env.tx, env.user.id);
+      const communes = await Promise.all(
+        rights.communes.map(async (code) => ({
+          code,
+          name: (await communeByCode(env.tx, code))?.name ?? code,
+        })),
+      );
+      return { facility: rights.facility, communes };
+    },
+    start(ctx) {
+      const loaded = (ctx.loaded ?? { facility: false, communes: [] }) as Loaded;
+      const data: Data = { ...loaded };
+      const kinds = kindsFor(data);
+      if (kinds.length === 0) return end([text(ctx.t("monitoring:create.notAllowed"))]);
+      if (kinds.length === 1) return go("name", { ...data, kind: kinds[0] }, ctx);
+      return go("kind", data, ctx);
+    },
+    step,
+    prompt,
+  };
+}

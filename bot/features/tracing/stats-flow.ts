@@ -1,0 +1,46 @@
+import { end, rows, text } from "../../core/replies.js";
+import type { Flow, Input, LoadEnv, StepContext, StepResult } from "../../core/types.js";
+import { officerScope } from "../../shared/officer-scope.js";
+import type {} from "./effects.js";
+import { STATS_DAYS } from "./stats.js";
+
+export const STATS_FLOW = "stats";
+
+const periodMenu = (ctx: StepContext) =>
+  text(ctx.t("officials:stats.ask"), {
+    options: rows(
+      STATS_DAYS.map((d) => ({ id: `${STATS_FLOW}:${d}`, label: ctx.t("officials:trace.days", { n: d }) })),
+      3,
+    ),
+  });
+
+/** The period buttons, also pressed after the flow ended (a later look at another period). */
+export function statsMenu(input: Input, ctx: StepContext): StepResult | null {
+  if (input.kind !== "option") return null;
+  const days = Number(/^stats:(\d{1,2})$/.exec(input.data)?.[1]);
+  if (!(STATS_DAYS as readonly number[]).includes(days)) return null;
+  return end([text(ctx.t("officials:stats.working", { n: days }), { edit: true })], {
+    effects: [{ type: "stats.show", days }],
+  });
+}
+
+/** /stats [days]: numbers and charts for the officer's communes or province. */
+export function createStatsFlow(): Flow {
+  return {
+    name: STATS_FLOW,
+    commands: ["stats"],
+    requiresPhone: true,
+    async load(env: LoadEnv) {
+      return { officer: (await officerScope(env.tx, env.user.id)) !== null };
+    },
+    start(ctx, payload) {
+      if (!(ctx.loaded as { officer: boolean }).officer) return end([text(ctx.t("officials:notOfficer"))]);
+      const days = Number(payload.trim());
+      if ((STATS_DAYS as readonly number[]).includes(days))
+        return end([], { effects: [{ type: "stats.show", days }] });
+      return { state: { flow: STATS_FLOW, step: "period", data: {} }, replies: [periodMenu(ctx)] };
+    },
+    step: (state, input, ctx) => statsMenu(input, ctx) ?? { state, replies: [periodMenu(ctx)] },
+    prompt: (_state, ctx) => [periodMenu(ctx)],
+  };
+}

@@ -1,0 +1,188 @@
+import { end, rows, text } from "../../core/replies.js";
+import type {
+  Flow,
+  FlowState,
+  Input,
+  LoadEnv,
+  Option,
+  Reply,
+  StepContext,
+  StepResult,
+} from "../../core/types.js";
+import { officerScope } from "../../shared/officer-scope.js";
+import { normalizePhone } from "../../shared/phone.js";
+import type { TraceWho } from "./effects.js";
+import { DEFAULT_TRACE_DAYS, TRACE_DAYS } from "./traces.js";
+
+export const TRACE_FLOW = "trace";
+const opt = (...parts: (string | number)[]) => [TRACE_FLOW, ...parts].join(":");
+
+/** Follow-up statuses as short codes in button data. */
+export const FOLLOW_UP_CODES = {
+  ok: "seen_ok",
+  signs: "seen_signs",
+  missed: "missed",
+  none: "not_attempted",
+} as const;
+export type FollowUpCode = keyof typeof FOLLOW_UP_CODES;
+
+/** The buttons under a trace's result. */
+export function traceButtons(traceId: number, ctx: StepContext, f2 = true): Option[][] {
+  const t = ctx.t;
+  return [
+    [
+      ...(f2 ? [{ id: opt("f2", traceId), label: t("officials:trace.buttons.f2") }] : []),
+      { id: opt("f0", traceId), label: t("officials:trace.buttons.f0") },
+    ],
+    [
+      { id: opt("notify", traceId), label: t("officials:trace.buttons.notify") },
+      { id: opt("enroll", traceId), label: t("officials:trace.buttons.enroll") },
+    ],
+    [{ id: opt("fu", traceId), label: t("officials:trace.buttons.followUp") }],
+  ];
+}
+
+/** Status buttons under one contact. */
+export function followUpButtons(contactId: number, ctx: StepContext): Option[][] {
+  const b = (code: FollowUpCode) => ({
+    id: opt("fs", contactId, code),
+    label: ctx.t(`officials:followUp.${FOLLOW_UP_CODES[code]}`),
+  });
+  return [
+    [b("ok"), b("signs")],
+    [b("missed"), b("none")],
+  ];
+}
+
+const confirm = (question: string, yes: string, traceId: number, ctx: StepContext): StepResult =>
+  end([
+    text(question, {
+      options: [
+        [
+          { id: opt(yes, traceId), label: ctx.t("officials:yes") },
+          { id: opt("no", traceId), label: ctx.t("officials:no") },
+        ],
+      ],
+    }),
+  ]);
+
+/**
+ * The buttons of a trace's result, whether or not a flow is active; each becomes an effect whose service
+ * checks that this officer may act on the trace. Null for input that is not one of them.
+ */
+export function traceMenu(input: Input, ctx: StepContext): StepResult | null {
+  if (input.kind !== "option") return null;
+  const m = /^trace:(f2|f0|f0ok|notify|notifyok|enroll|en|eg|fu|fc|fs|no):(\d{1,15})(?::(\w{1,15}))?$/.exec(
+    input.data,
+  );
+  if (!m) return null;
+  const id = Number(m[2]);
+  const t = ctx.t;
+  const done = (effects: StepResult["effects"], replies: Reply[] = []) => end(replies, { effects });
+  switch (m[1]) {
+    case "f2":
+      return done([{ type: "trace.f2", traceId: id }]);
+    case "f0":
+      return confirm(t("officials:trace.confirmF0"), "f0ok", id, ctx);
+    case "f0ok":
+      return done(
+        [{ type: "trace.confirm", traceId: id }],
+        [text(t("officials:trace.working"), { edit: true })],
+      );
+    case "notify":
+      return confirm(t("officials:trace.confirmNotify"), "notifyok", id, ctx);
+    case "notifyok":
+      return done(
+        [{ type: "trace.notify", traceId: id }],
+        [text(t("officials:trace.working"), { edit: true })],
+      );
+    case "no":
+      return end([text(t("officials:trace.notDone"), { edit: true })]);
+    case "enroll":
+      return done([{ type: "trace.enrollMenu", traceId: id }]);
+    case "en":
+      return done([{ type: "trace.enroll", traceId: id, groupId: null }]);
+    case "eg": {
+      const groupId = Number(m[3]);
+      return Number.isSafeInteger(groupId) ? done([{ type: "trace.enroll", traceId: id, groupId }]) : null;
+    }
+    case "fu":
+      return done([{ type: "trace.followUpList", traceId: id }]);
+    case "fc":
+      return done([{ type: "trace.followUpShow", contactId: id }]);
+    case "fs": {
+      const code = m[3] as FollowUpCode | undefined;
+      if (!code || !(code in FOLLOW_UP_CODES)) return null;
+      return done([{ type: "trace.followUp", contactId: id, status: FOLLOW_UP_CODES[code] }]);
+    }
+  }
+  return null;
+}
+
+/**
+ * What an officer typed to name the case: a phone number (10 digits from 0, or +…) or an ID number (9 or
+ * 12 digits: the old identity card or the citizen ID). Null when it is neither.
+ */
+export function readWho(typed: string): TraceWho | null {
+  const s = typed.trim().replace(/[\s.-]/g, "");
+  if (/^\d{9}$|^\d{12}$/.test(s)) return { by: "id", value: s };
+  if (/^(\+\d{8,15}|0\d{9,10}|84\d{9,10})$/.test(s)) {
+    const phone = normalizePhone(s.startsWith("84") ? `+${s}` : s);
+    if (phone) return { by: "phone", value: phone };
+  }
+  return null;
+}
+
+function ask(days: number, ctx: StepContext, edit = false): Reply {
+  const options = TRACE_DAYS.map((d) => ({
+    id: opt("days", d),
+    label: `${d === days ? "✓ " : ""}${ctx.t("officials:trace.days", { n: d })}`,
+  }));
+  return text(ctx.t("officials:trace.ask", { n: days }), { options: rows(options, 3), edit });
+}
+
+const daysOf = (state: FlowState) => {
+  const d = Number(state.data.days);
+  return (TRACE_DAYS as readonly number[]).includes(d) ? d : DEFAULT_TRACE_DAYS;
+};
+
+const run = (who: TraceWho, days: number, ctx: StepContext): StepResult =>
+  end([text(ctx.t("officials:trace.searching"))], { effects: [{ type: "trace.run", who, days }] });
+
+function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
+  const menu = traceMenu(input, ctx);
+  if (menu) return menu;
+  const days = daysOf(state);
+  if (input.kind === "option") {
+    const d = Number(/^trace:days:(\d{1,2})$/.exec(input.data)?.[1]);
+    if ((TRACE_DAYS as readonly number[]).includes(d))
+      return { state: { ...state, data: { days: d } }, replies: [ask(d, ctx, true)] };
+  }
+  if (input.kind === "photo") return run({ by: "photo", value: input.fileRef, size: input.size }, days, ctx);
+  if (input.kind === "text") {
+    const who = readWho(input.text);
+    if (who) return run(who, days, ctx);
+  }
+  return { state, replies: [text(`⚠️ ${ctx.t("officials:trace.badWho")}`), ask(days, ctx)] };
+}
+
+/** /trace: name the case (phone, ID number, photo of their personal QR), choose the period, get the F1s. */
+export function createTraceFlow(): Flow {
+  return {
+    name: TRACE_FLOW,
+    commands: ["trace"],
+    requiresPhone: true,
+    async load(env: LoadEnv) {
+      return { officer: (await officerScope(env.tx, env.user.id)) !== null };
+    },
+    start(ctx, payload) {
+      if (!(ctx.loaded as { officer: boolean }).officer) return end([text(ctx.t("officials:notOfficer"))]);
+      const who = payload ? readWho(payload) : null;
+      if (who) return run(who, DEFAULT_TRACE_DAYS, ctx);
+      const state: FlowState = { flow: TRACE_FLOW, step: "who", data: { days: DEFAULT_TRACE_DAYS } };
+      return { state, replies: [ask(DEFAULT_TRACE_DAYS, ctx)] };
+    },
+    step,
+    prompt: (state, ctx) => [ask(daysOf(state), ctx)],
+  };
+}
