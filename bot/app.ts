@@ -12,16 +12,16 @@ import { createZaloOutboxTransport } from "./channels/zalo/outbox-transport.js";
 import { createEngine, type Engine } from "./core/engine.js";
 import { createI18n } from "./core/i18n.js";
 import { withPhoneListeners } from "./core/phone-listeners.js";
-import { coreFeature } from "./features/account/index.js";
-import { scheduleAutoCheckout } from "./features/checkpoints/auto-checkout-job.js";
-import { checkpointFeature } from "./features/checkpoints/index.js";
+import { accountFeature } from "./features/account/index.js";
+import { scheduleAutoCheckout } from "./features/checkpoint/auto-checkout-job.js";
+import { checkpointFeature } from "./features/checkpoint/index.js";
 import { declarationFeature } from "./features/declaration/index.js";
-import { invitationFeature, roleInvitationKind } from "./features/invitations/index.js";
+import { invitationFeature, roleInvitationKind } from "./features/invitation/index.js";
 import { monitoringFeature, monitoringPhoneListener } from "./features/monitoring/index.js";
 import { groupInvitationKind } from "./features/monitoring/invitation.js";
 import { scheduleMonitoringJobs } from "./features/monitoring/jobs.js";
 import { scheduleRetention } from "./features/retention/index.js";
-import { officialsFeature } from "./features/tracing/index.js";
+import { tracingFeature } from "./features/tracing/index.js";
 import { type Background, type ChannelTransport, startBackground } from "./platform/background.js";
 import type { Config } from "./platform/config.js";
 import { type HttpServer, type RouteHandler, startHttpServer } from "./platform/http.js";
@@ -105,7 +105,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     users: usersPort,
     i18n,
     features: [
-      withPhoneListeners(coreFeature(), [monitoringPhoneListener()]),
+      withPhoneListeners(accountFeature(), [monitoringPhoneListener()]),
       invitationFeature({
         kinds: [roleInvitationKind(), groupInvitationKind({ timeZone: config.timeZone })],
       }),
@@ -124,7 +124,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         timeZone: config.timeZone,
         botUsername: () => app.telegram?.botInfo.username,
       }),
-      officialsFeature({
+      tracingFeature({
         i18n,
         qrSigningKey: config.qrSigningKey,
         botUsername: () => app.telegram?.botInfo.username,

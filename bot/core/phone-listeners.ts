@@ -17,13 +17,13 @@ function withReplies(outcome: EffectOutcome, extra: Reply[]): EffectOutcome {
  * features hook into registration through this wrapper instead of replacing the handler.
  */
 export function withPhoneListeners(feature: Feature, listeners: PhoneListener[]): Feature {
-  const original = feature.effects?.["user.setPhone"];
-  if (!original) throw new Error(`feature ${feature.name} has no user.setPhone handler`);
+  const original = feature.effects?.["account.setPhone"];
+  if (!original) throw new Error(`feature ${feature.name} has no account.setPhone handler`);
   return {
     ...feature,
     effects: {
       ...feature.effects,
-      "user.setPhone": async (e, env) => {
+      "account.setPhone": async (e, env) => {
         const outcome = await original(e, env);
         const extra: Reply[] = [];
         for (const listen of listeners) extra.push(...(await listen(env, e.phone)));

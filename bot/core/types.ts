@@ -81,8 +81,8 @@ export interface StepContext {
  * The engine runs them in the same transaction as the session save.
  */
 export interface EffectMap {
-  "user.setLang": { lang: Lang };
-  "user.setPhone": { phone: string };
+  "account.setLang": { lang: Lang };
+  "account.setPhone": { phone: string };
 }
 
 export type Effect = { [K in keyof EffectMap]: { type: K } & EffectMap[K] }[keyof EffectMap];

@@ -13,7 +13,7 @@ import { at } from "./columns.js";
 
 /**
  * Bulk messages waiting to be sent (reminders, alerts, broadcasts, exposure notices): one row per message,
- * drained by the rate-limited sender in jobs/outbox-sender.ts.
+ * drained by the rate-limited sender in bot/platform/outbox/sender.ts.
  * status: pending → sending (claimed) → sent | unreachable | failed; back to pending on a retry.
  */
 export const outbox = pgTable(
@@ -24,7 +24,7 @@ export const outbox = pgTable(
     chatId: text("chat_id").notNull(),
     /** Enqueueing a key that exists is a no-op; keys name the occasion, e.g. `reminder:2021-08-01:42`. */
     dedupeKey: text("dedupe_key").notNull(),
-    /** A Reply, its bytes (photo, document) as base64 (see jobs/outbox.ts). */
+    /** A Reply, its bytes (photo, document) as base64 (see bot/platform/outbox/payload.ts). */
     payload: jsonb("payload").notNull(),
     status: text("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Bot } from "grammy";
 import postgres from "postgres";
-import { createCheckpoint } from "../../bot/features/checkpoints/checkpoints.js";
+import { createCheckpoint } from "../../bot/features/checkpoint/checkpoints.js";
 import { main } from "../../bot/main.js";
 import { findOrCreateUser, setUserLang, setUserPhone } from "../../bot/shared/users.js";
 import type { Db } from "../../db/client.js";

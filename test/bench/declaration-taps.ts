@@ -12,7 +12,7 @@ import pino from "pino";
 import { createEngine } from "../../bot/core/engine.js";
 import { createI18n } from "../../bot/core/i18n.js";
 import type { Input, Reply } from "../../bot/core/types.js";
-import { coreFeature } from "../../bot/features/account/index.js";
+import { accountFeature } from "../../bot/features/account/index.js";
 import { FORM } from "../../bot/features/declaration/form.js";
 import { declarationFeature } from "../../bot/features/declaration/index.js";
 import { usersPort } from "../../bot/shared/users.js";
@@ -44,7 +44,7 @@ export async function benchDeclarationTaps(opts: { log?: (line: string) => void 
     db: database.db,
     users: usersPort,
     i18n,
-    features: [coreFeature(), declarationFeature({ qrValidDays: 7 })],
+    features: [accountFeature(), declarationFeature({ qrValidDays: 7 })],
     clock: () => new Date("2026-11-26T03:00:00Z"),
     timeZone: "Asia/Ho_Chi_Minh",
     logger: pino({ level: "silent" }),

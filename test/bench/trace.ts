@@ -1,7 +1,7 @@
 /**
  * The F1 query on a realistic volume: `rows` synthetic visits (default 20 million, three weeks of a province)
  * loaded with generate_series into the bench's own PostgreSQL database, a case with 50 visits over 14 days,
- * the query of bot/services/tracing-query.ts timed (median of several runs) with the supporting index
+ * the query of bot/features/tracing/query.ts timed (median of several runs) with the supporting index
  * visits(checkpoint_id, checked_in_at) and without it, their ratio, and EXPLAIN (ANALYZE, BUFFERS).
  *
  *   npx tsx test/bench/trace.ts [rows]        (BENCH_TRACE_ROWS works too; 200000 for a quick run)

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { displayShortCode } from "../../bot/features/checkpoints/checkpoints.js";
+import { displayShortCode } from "../../bot/features/checkpoint/checkpoints.js";
 import { renderQrPng } from "../../bot/render/qr-image.js";
 import { createQrDecoder } from "../../bot/shared/qr/decode.js";
 import { TOKEN_PREFIX } from "../../bot/shared/qr/token.js";

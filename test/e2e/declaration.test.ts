@@ -175,7 +175,7 @@ describe.each([
     await u.text("1950");
     await u.press("family:rel:grandparent");
     const added = await u.press("family:skip");
-    expect(sinceTexts(u, added)).toContain(t("family:added", { name: "Nguyễn Thị Cúc" }));
+    expect(sinceTexts(u, added)).toContain(t("declaration:family.added", { name: "Nguyễn Thị Cúc" }));
     const declaring = await u.press("📝 Nguyễn Thị Cúc");
     expect(sinceTexts(u, declaring)).toContain(t("declaration:for", { name: "Nguyễn Thị Cúc" }));
     await answerRest(u, lang);

@@ -6,8 +6,8 @@ import {
   type Checkpoint,
   createCheckpoint,
   displayShortCode,
-} from "../../bot/features/checkpoints/checkpoints.js";
-import { posterInput } from "../../bot/features/checkpoints/replies.js";
+} from "../../bot/features/checkpoint/checkpoints.js";
+import { posterInput } from "../../bot/features/checkpoint/replies.js";
 import { verifyPersonalQr } from "../../bot/features/declaration/personal-qr.js";
 import { createGroup, type Group } from "../../bot/features/monitoring/groups.js";
 import { REMINDERS_JOB } from "../../bot/features/monitoring/jobs.js";
@@ -224,7 +224,7 @@ describe("a resident's whole journey on Zalo", () => {
     }, "the reminder marked sent");
 
     later(3);
-    const answered = await u.press(t("report:healthy"));
+    const answered = await u.press(t("monitoring:report.healthy"));
     expect(answered.length).toBeGreaterThan(0);
     const reports = await app.database.db
       .select()

@@ -1,6 +1,6 @@
 import pino from "pino";
 import { createEngine, type Engine, type Feature } from "../../bot/core/engine.js";
-import { coreFeature } from "../../bot/features/account/index.js";
+import { accountFeature } from "../../bot/features/account/index.js";
 import { usersPort } from "../../bot/shared/users.js";
 import type { Database } from "../../db/client.js";
 import { i18n } from "./context.js";
@@ -14,7 +14,7 @@ export function testEngine(
     db: database.db,
     users: usersPort,
     i18n,
-    features: opts.features ?? [coreFeature()],
+    features: opts.features ?? [accountFeature()],
     clock: opts.clock ?? (() => new Date()),
     timeZone: "Asia/Ho_Chi_Minh",
     logger: pino({ level: "silent" }),

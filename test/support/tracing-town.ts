@@ -1,4 +1,4 @@
-import { type Checkpoint, createCheckpoint } from "../../bot/features/checkpoints/checkpoints.js";
+import { type Checkpoint, createCheckpoint } from "../../bot/features/checkpoint/checkpoints.js";
 import { saveDeclaration } from "../../bot/features/declaration/declarations.js";
 import { FORM_VERSION } from "../../bot/features/declaration/form.js";
 import { loadIdHashKey } from "../../bot/shared/id-hash.js";

@@ -25,8 +25,8 @@ function chosen(input: Input): Lang | undefined {
 
 function question(ctx: StepContext): Reply {
   // Each language is named in itself, Vietnamese first.
-  return text(ctx.t("language:choose"), {
-    options: [LANGS.map((l) => ({ id: optionId(l), label: ctx.t(`language:${l}`, { lng: l }) }))],
+  return text(ctx.t("account:language.choose"), {
+    options: [LANGS.map((l) => ({ id: optionId(l), label: ctx.t(`account:language.${l}`, { lng: l }) }))],
   });
 }
 
@@ -43,12 +43,14 @@ export function createLanguageFlow(): Flow {
     prompt,
     step(state, input, ctx) {
       const lang = chosen(input);
-      if (!lang) return { state, replies: [text(ctx.t("language:invalid")), ...prompt(state, ctx)] };
-      const replies = [text(ctx.t("language:chosen", { lng: lang }), { edit: input.kind === "option" })];
+      if (!lang) return { state, replies: [text(ctx.t("account:language.invalid")), ...prompt(state, ctx)] };
+      const replies = [
+        text(ctx.t("account:language.chosen", { lng: lang }), { edit: input.kind === "option" }),
+      ];
       // Someone who has not registered goes straight on to registration.
       const after = typeof state.data.after === "string" ? state.data.after : "";
       return end(replies, {
-        effects: [{ type: "user.setLang", lang }],
+        effects: [{ type: "account.setLang", lang }],
         next: ctx.user.phone || state.resume ? undefined : { flow: "registration", payload: after },
       });
     },

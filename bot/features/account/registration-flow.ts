@@ -6,8 +6,8 @@ const NAME = "registration";
 
 function question(ctx: StepContext): Reply {
   const terminal = ctx.channel === "terminal";
-  return text(ctx.t(terminal ? "registration:askPhoneTerminal" : "registration:askPhone"), {
-    requestContact: ctx.t("registration:shareButton"),
+  return text(ctx.t(terminal ? "account:registration.askPhoneTerminal" : "account:registration.askPhone"), {
+    requestContact: ctx.t("account:registration.shareButton"),
   });
 }
 
@@ -37,20 +37,20 @@ export function createRegistrationFlow(): Flow {
         replies: [text(ctx.t(key, vars)), question(ctx)],
       });
       if (input.kind === "contact") {
-        if (!input.own) return again("registration:notOwn");
+        if (!input.own) return again("account:registration.notOwn");
         const phone = normalizePhone(input.phone, { international: ctx.channel !== "terminal" });
-        if (!phone) return again("registration:invalidPhone", { phone: input.phone.slice(0, 32) });
+        if (!phone) return again("account:registration.invalidPhone", { phone: input.phone.slice(0, 32) });
         return end(
-          [text(ctx.t("registration:done", { phone: formatPhone(phone) }), { removeKeyboard: true })],
+          [text(ctx.t("account:registration.done", { phone: formatPhone(phone) }), { removeKeyboard: true })],
           {
-            effects: [{ type: "user.setPhone", phone }],
+            effects: [{ type: "account.setPhone", phone }],
             next: afterRegistration(current.data.after),
           },
         );
       }
       if (input.kind === "text" && /^[+\d\s().-]{6,}$/.test(input.text.trim()))
-        return again("registration:typed");
-      return again("registration:wrongInput");
+        return again("account:registration.typed");
+      return again("account:registration.wrongInput");
     },
   };
 }

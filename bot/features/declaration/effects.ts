@@ -15,11 +15,16 @@ declare module "../../core/types.js" {
     };
     /** Sends the current personal QR again (null: the account holder's). */
     "declaration.sendQr": { personId: number | null };
-    "family.add": { fullName: string; birthYear: number; relation: string; idNumber: string | null };
-    "family.remove": { personId: number };
+    "declaration.addDependent": {
+      fullName: string;
+      birthYear: number;
+      relation: string;
+      idNumber: string | null;
+    };
+    "declaration.removeDependent": { personId: number };
     /** A printable PDF with a QR card for everyone on the account who has a valid declaration. */
-    "family.cards": Record<never, never>;
-    "mydata.erase": Record<never, never>;
+    "declaration.dependentCards": Record<never, never>;
+    "declaration.erase": Record<never, never>;
   }
 }
 
@@ -28,7 +33,7 @@ export type DeclarationEffectType =
   | "declaration.dropDraft"
   | "declaration.submit"
   | "declaration.sendQr"
-  | "family.add"
-  | "family.remove"
-  | "family.cards"
-  | "mydata.erase";
+  | "declaration.addDependent"
+  | "declaration.removeDependent"
+  | "declaration.dependentCards"
+  | "declaration.erase";

@@ -52,35 +52,39 @@ const members = (ctx: StepContext) => (ctx.loaded as Member[] | undefined) ?? []
 const opt = (...parts: (string | number)[]) => [NAME, ...parts].join(":");
 
 function line(m: Member, ctx: StepContext): string {
-  const who = m.kind === "self" ? ctx.t("family:you") : ctx.t(`family:relation.${m.relation ?? "other"}`);
+  const who =
+    m.kind === "self"
+      ? ctx.t("declaration:family.you")
+      : ctx.t(`declaration:family.relation.${m.relation ?? "other"}`);
   const status =
     m.status && m.validUntil
-      ? ctx.t("family:validUntil", {
+      ? ctx.t("declaration:family.validUntil", {
           status: ctx.t(`declaration:status.${m.status}`),
           until: formatLocal(m.validUntil, ctx.timeZone),
         })
-      : ctx.t("family:noValid");
+      : ctx.t("declaration:family.noValid");
   return `• ${m.fullName} (${who}${m.birthYear ? `, ${m.birthYear}` : ""}) — ${status}`;
 }
 
 function listReply(ctx: StepContext): Reply {
   const list = members(ctx);
   const dependents = list.filter((m) => m.kind === "dependent");
-  const body = [ctx.t("family:title"), ...list.map((m) => line(m, ctx))];
-  if (dependents.length === 0) body.push(ctx.t("family:none"));
+  const body = [ctx.t("declaration:family.title"), ...list.map((m) => line(m, ctx))];
+  if (dependents.length === 0) body.push(ctx.t("declaration:family.none"));
   const options: Option[][] = dependents.map((m) => [
     { id: opt("decl", m.id), label: `📝 ${m.fullName}`.slice(0, 40) },
-    { id: opt("qr", m.id), label: ctx.t("family:buttons.qr") },
+    { id: opt("qr", m.id), label: ctx.t("declaration:family.buttons.qr") },
     { id: opt("rm", m.id), label: "🗑" },
   ]);
-  options.push([{ id: opt("add"), label: ctx.t("family:buttons.add") }]);
-  if (list.some((m) => m.status)) options.push([{ id: opt("cards"), label: ctx.t("family:buttons.cards") }]);
+  options.push([{ id: opt("add"), label: ctx.t("declaration:family.buttons.add") }]);
+  if (list.some((m) => m.status))
+    options.push([{ id: opt("cards"), label: ctx.t("declaration:family.buttons.cards") }]);
   return text(body.join("\n"), { options });
 }
 
 const ask = (key: string, ctx: StepContext, options?: Option[][]) =>
-  text(ctx.t(`family:ask.${key}`), {
-    options: [...(options ?? []), [{ id: opt("cancel"), label: ctx.t("family:buttons.cancel") }]],
+  text(ctx.t(`declaration:family.ask.${key}`), {
+    options: [...(options ?? []), [{ id: opt("cancel"), label: ctx.t("declaration:family.buttons.cancel") }]],
   });
 
 function prompt(state: FlowState, ctx: StepContext): Reply[] {
@@ -90,18 +94,21 @@ function prompt(state: FlowState, ctx: StepContext): Reply[] {
     case "year":
       return [ask("year", ctx)];
     case "relation": {
-      const buttons = RELATIONS.map((r) => ({ id: opt("rel", r), label: ctx.t(`family:relation.${r}`) }));
+      const buttons = RELATIONS.map((r) => ({
+        id: opt("rel", r),
+        label: ctx.t(`declaration:family.relation.${r}`),
+      }));
       return [ask("relation", ctx, rows(buttons, 2))];
     }
     case "id":
-      return [ask("id", ctx, [[{ id: opt("skip"), label: ctx.t("family:buttons.skip") }]])];
+      return [ask("id", ctx, [[{ id: opt("skip"), label: ctx.t("declaration:family.buttons.skip") }]])];
     case "remove": {
       const name = String(state.data.name ?? "");
       return [
-        text(ctx.t("family:ask.remove", { name }), {
+        text(ctx.t("declaration:family.ask.remove", { name }), {
           options: [
-            [{ id: opt("rmyes"), label: ctx.t("family:buttons.removeYes") }],
-            [{ id: opt("list"), label: ctx.t("family:buttons.removeNo") }],
+            [{ id: opt("rmyes"), label: ctx.t("declaration:family.buttons.removeYes") }],
+            [{ id: opt("list"), label: ctx.t("declaration:family.buttons.removeNo") }],
           ],
         }),
       ];
@@ -139,10 +146,10 @@ function onList(state: FlowState, input: Input, ctx: StepContext): StepResult {
   const rm = mine(idOf(input, "rm"));
   if (rm) return to("remove", { personId: rm.id, name: rm.fullName }, ctx);
   if (input.kind === "option" && input.data === opt("cards"))
-    return end([], { effects: [{ type: "family.cards" }] });
+    return end([], { effects: [{ type: "declaration.dependentCards" }] });
   if (input.kind === "option" && input.data === opt("add")) {
     if (list.filter((m) => m.kind === "dependent").length >= MAX_DEPENDENTS)
-      return end([text(ctx.t("family:tooMany", { max: MAX_DEPENDENTS }))]);
+      return end([text(ctx.t("declaration:family.tooMany", { max: MAX_DEPENDENTS }))]);
     return to("name", {}, ctx);
   }
   return again(state, ctx, input.kind === "option" ? "stale" : "useButtons");
@@ -173,7 +180,7 @@ function onAdd(state: FlowState, input: Input, ctx: StepContext): StepResult {
   if (state.step === "name") return to("year", { fullName: parsed.data }, ctx);
   if (state.step === "year") return to("relation", { ...data, birthYear: parsed.data }, ctx);
   const added = {
-    type: "family.add" as const,
+    type: "declaration.addDependent" as const,
     fullName: String(data.fullName),
     birthYear: Number(data.birthYear),
     relation: String(data.relation),
@@ -193,12 +200,15 @@ export function createFamilyFlow(): Flow {
     prompt,
     step(state, input, ctx) {
       if (input.kind === "option" && (input.data === opt("cancel") || input.data === opt("list")))
-        return to("list", {}, ctx, [text(ctx.t("family:cancelled"), { edit: true })]);
+        return to("list", {}, ctx, [text(ctx.t("declaration:family.cancelled"), { edit: true })]);
       if (state.step === "list") return onList(state, input, ctx);
       if (state.step === "remove") {
         if (input.kind === "option" && input.data === opt("rmyes")) {
           const personId = Number(state.data.personId);
-          return end([], { effects: [{ type: "family.remove", personId }], next: { flow: NAME } });
+          return end([], {
+            effects: [{ type: "declaration.removeDependent", personId }],
+            next: { flow: NAME },
+          });
         }
         return again(state, ctx, "useButtons");
       }

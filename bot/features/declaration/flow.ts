@@ -192,7 +192,7 @@ const followUp = (after: string) => {
 };
 
 /**
- * The health declaration, one question at a time, driven by the form in bot/declaration/form.ts.
+ * The health declaration, one question at a time, driven by the form in form.ts.
  * `followUps`: flows a start payload may hand over to once the declaration is sent (e.g. "checkin").
  */
 export function createDeclarationFlow(opts: { followUps?: readonly string[] } = {}): Flow {

@@ -97,16 +97,16 @@ export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
         return { replies, next: e.next };
       },
       "declaration.sendQr": async (e, env) => [await qrReply(env, e.personId)],
-      "family.add": async (e, env) => {
+      "declaration.addDependent": async (e, env) => {
         const hashKey = await loadIdHashKey(env.tx, env.now);
         await addDependent(env.tx, env.user.id, hashKey, e, env.now);
-        return [text(env.ctx.t("family:added", { name: e.fullName }))];
+        return [text(env.ctx.t("declaration:family.added", { name: e.fullName }))];
       },
-      "family.remove": async (e, env) => {
+      "declaration.removeDependent": async (e, env) => {
         const removed = await removeDependent(env.tx, env.user.id, e.personId);
-        return [text(env.ctx.t(removed ? "family:removed" : "declaration:notFound"))];
+        return [text(env.ctx.t(removed ? "declaration:family.removed" : "declaration:notFound"))];
       },
-      "family.cards": async (_e, env) => {
+      "declaration.dependentCards": async (_e, env) => {
         const { t } = env.ctx;
         const signing = await keys(env);
         const cards = [];
@@ -116,29 +116,29 @@ export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
           const qrText = personalQrToken(person, latest, signing.current);
           cards.push({ qrText, name: person.fullName, lines: cardLines(person, latest, env.ctx) });
         }
-        if (cards.length === 0) return [text(t("family:noCards"))];
-        const pdf = await renderQrCardPdf(cards, { title: t("family:cardTitle") });
+        if (cards.length === 0) return [text(t("declaration:family.noCards"))];
+        const pdf = await renderQrCardPdf(cards, { title: t("declaration:family.cardTitle") });
         return [
           {
             kind: "document",
             bytes: pdf,
             fileName: "qr-cards.pdf",
             mimeType: "application/pdf",
-            caption: t("family:cardsCaption", { count: cards.length }),
+            caption: t("declaration:family.cardsCaption", { count: cards.length }),
           },
         ];
       },
-      "mydata.erase": async (_e, env) => {
+      "declaration.erase": async (_e, env) => {
         const erased = await eraseMyData(env.tx, env.user.id);
         const { t } = env.ctx;
         const lines = [
-          t("mydata:erased.title"),
-          t("mydata:erased.declarations", { count: erased.declarations }),
-          t("mydata:erased.dependents", { count: erased.dependents }),
-          t("mydata:erased.drafts", { count: erased.drafts }),
-          erased.self ? t("mydata:erased.self") : "",
-          erased.phone ? t("mydata:erased.phone") : "",
-          t("mydata:erased.kept"),
+          t("declaration:mydata.erased.title"),
+          t("declaration:mydata.erased.declarations", { count: erased.declarations }),
+          t("declaration:mydata.erased.dependents", { count: erased.dependents }),
+          t("declaration:mydata.erased.drafts", { count: erased.drafts }),
+          erased.self ? t("declaration:mydata.erased.self") : "",
+          erased.phone ? t("declaration:mydata.erased.phone") : "",
+          t("declaration:mydata.erased.kept"),
         ];
         return [text(lines.filter(Boolean).join("\n"))];
       },

@@ -11,34 +11,40 @@ const load = (env: LoadEnv) => collectMyData(env.tx, env.user.id);
 function held(d: MyData, ctx: StepContext): string[] {
   const t = ctx.t;
   const lines: string[] = [];
-  lines.push(d.phone ? t("mydata:phone", { phone: formatPhone(d.phone) }) : t("mydata:noPhone"));
-  if (d.people.length === 0) lines.push(t("mydata:noPeople"));
+  lines.push(
+    d.phone
+      ? t("declaration:mydata.phone", { phone: formatPhone(d.phone) })
+      : t("declaration:mydata.noPhone"),
+  );
+  if (d.people.length === 0) lines.push(t("declaration:mydata.noPeople"));
   for (const p of d.people) {
-    const who = p.person.kind === "self" ? t("mydata:self") : t("mydata:dependent");
+    const who = p.person.kind === "self" ? t("declaration:mydata.self") : t("declaration:mydata.dependent");
     const latest = p.latest
-      ? t("mydata:latest", {
+      ? t("declaration:mydata.latest", {
           at: formatLocal(p.latest.declaredAt, ctx.timeZone),
           status: t(`declaration:status.${p.latest.status}`),
         })
-      : t("mydata:neverDeclared");
-    const id = p.person.idNumberMasked ? t("mydata:idNumber", { id: p.person.idNumberMasked }) : "";
+      : t("declaration:mydata.neverDeclared");
+    const id = p.person.idNumberMasked
+      ? t("declaration:mydata.idNumber", { id: p.person.idNumberMasked })
+      : "";
     lines.push(
       [
         `• ${p.person.fullName} (${who}${p.person.birthYear ? `, ${p.person.birthYear}` : ""})`,
         id,
-        t("mydata:declarations", { count: p.declarations }),
+        t("declaration:mydata.declarations", { count: p.declarations }),
         latest,
       ]
         .filter(Boolean)
         .join("\n  "),
     );
   }
-  if (d.drafts > 0) lines.push(t("mydata:drafts", { count: d.drafts }));
+  if (d.drafts > 0) lines.push(t("declaration:mydata.drafts", { count: d.drafts }));
   return lines;
 }
 
 const describe = (d: MyData, ctx: StepContext) =>
-  [ctx.t("mydata:title"), ...held(d, ctx), ctx.t("mydata:howToDelete")].join("\n\n");
+  [ctx.t("declaration:mydata.title"), ...held(d, ctx), ctx.t("declaration:mydata.howToDelete")].join("\n\n");
 
 /** /mydata: what the bot holds about this account and its dependents. */
 export function createMyDataFlow(): Flow {
@@ -57,10 +63,10 @@ const holdsAnything = (d: MyData) => Boolean(d.phone) || d.people.length > 0 || 
 /** /delete: says what will be erased, asks once, erases (the effect says what went). */
 export function createDeleteFlow(): Flow {
   const question = (ctx: StepContext) =>
-    text([...held(ctx.loaded as MyData, ctx), ctx.t("mydata:confirmDelete")].join("\n\n"), {
+    text([...held(ctx.loaded as MyData, ctx), ctx.t("declaration:mydata.confirmDelete")].join("\n\n"), {
       options: [
-        [{ id: "delete:yes", label: ctx.t("mydata:buttons.yes") }],
-        [{ id: "delete:no", label: ctx.t("mydata:buttons.no") }],
+        [{ id: "delete:yes", label: ctx.t("declaration:mydata.buttons.yes") }],
+        [{ id: "delete:no", label: ctx.t("declaration:mydata.buttons.no") }],
       ],
     });
   return {
@@ -68,14 +74,17 @@ export function createDeleteFlow(): Flow {
     commands: ["delete"],
     load,
     start(ctx) {
-      if (!holdsAnything(ctx.loaded as MyData)) return end([text(ctx.t("mydata:nothingToDelete"))]);
+      if (!holdsAnything(ctx.loaded as MyData))
+        return end([text(ctx.t("declaration:mydata.nothingToDelete"))]);
       return { state: { flow: "delete", step: "confirm", data: {} }, replies: [question(ctx)] };
     },
     step(state, input, ctx) {
       if (input.kind === "option" && input.data === "delete:yes")
-        return end([text(ctx.t("mydata:deleting"), { edit: true })], { effects: [{ type: "mydata.erase" }] });
+        return end([text(ctx.t("declaration:mydata.deleting"), { edit: true })], {
+          effects: [{ type: "declaration.erase" }],
+        });
       if (input.kind === "option" && input.data === "delete:no")
-        return end([text(ctx.t("mydata:kept"), { edit: true })]);
+        return end([text(ctx.t("declaration:mydata.kept"), { edit: true })]);
       return { state, replies: [text(ctx.t("declaration:errors.useButtons")), question(ctx)] };
     },
     prompt: (_s, ctx) => [question(ctx)],

@@ -23,8 +23,8 @@ export function qrCaption(person: Person, d: Declaration, ctx: StepContext): str
 /** The lines printed beside the QR on a card. */
 export function cardLines(person: Person, d: Declaration, ctx: StepContext): string[] {
   return [
-    person.birthYear ? ctx.t("family:card.birthYear", { year: person.birthYear }) : "",
-    ctx.t("family:card.status", { status: ctx.t(`declaration:statusShort.${d.status}`) }),
-    ctx.t("family:card.validUntil", { until: formatLocal(d.validUntil, ctx.timeZone) }),
+    person.birthYear ? ctx.t("declaration:family.card.birthYear", { year: person.birthYear }) : "",
+    ctx.t("declaration:family.card.status", { status: ctx.t(`declaration:statusShort.${d.status}`) }),
+    ctx.t("declaration:family.card.validUntil", { until: formatLocal(d.validUntil, ctx.timeZone) }),
   ].filter(Boolean);
 }

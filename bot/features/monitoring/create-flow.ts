@@ -61,7 +61,7 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
     case "kind": {
       const kind = o?.slice(opt("kind", "").length) as GroupKind | undefined;
       if (!o?.startsWith(opt("kind", "")) || !kindsFor(data).includes(kind!))
-        return again("report:useButtons");
+        return again("monitoring:report.useButtons");
       return go("name", { ...data, kind }, ctx);
     }
     case "name":
@@ -69,7 +69,7 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
       return afterName({ ...data, name: typed.replace(/\s+/g, " ") }, ctx);
     case "commune": {
       const commune = data.communes?.find((c) => o === opt("commune", c.code));
-      return commune ? go("place", { ...data, commune }, ctx) : again("report:useButtons");
+      return commune ? go("place", { ...data, commune }, ctx) : again("monitoring:report.useButtons");
     }
     case "place":
       if (typed === null || typed.length < 2 || typed.length > 200)
@@ -94,7 +94,7 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
       return go("confirm", { ...data, windows }, ctx);
     }
     case "confirm":
-      if (o !== opt("ok")) return again("report:useButtons");
+      if (o !== opt("ok")) return again("monitoring:report.useButtons");
       return end([text(ctx.t("monitoring:create.creating"), { edit: true })], {
         effects: [
           {

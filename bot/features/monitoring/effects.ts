@@ -1,13 +1,13 @@
 import type { ReportInput } from "./daily-reports.js";
 import type { NewGroup } from "./groups.js";
 
-/** Effects of the monitoring feature, run by bot/features/monitoring.ts inside the update's transaction. */
+/** Effects of the monitoring feature, run by index.ts inside the update's transaction. */
 declare module "../../core/types.js" {
   interface EffectMap {
     /** Stores a daily report for a member this account reports for. */
-    "report.save": { memberId: number; input: ReportInput };
+    "monitoring.saveReport": { memberId: number; input: ReportInput };
     /** The name and room/house of a member who joined by a link. */
-    "report.details": { memberId: number; name: string; room: string | null };
+    "monitoring.reportDetails": { memberId: number; name: string; room: string | null };
     /** Links the listed entries of this account's phone; `report` continues into the report. */
     "monitoring.linkMine": { report: boolean };
     /** Enrolls a dependent of this account in a group the account is in. */
@@ -36,8 +36,8 @@ declare module "../../core/types.js" {
 }
 
 export type MonitoringEffectType =
-  | "report.save"
-  | "report.details"
+  | "monitoring.saveReport"
+  | "monitoring.reportDetails"
   | "monitoring.linkMine"
   | "monitoring.addDependent"
   | "monitoring.createGroup"

@@ -37,21 +37,25 @@ export interface ReportValues {
 }
 
 export function reportValues(r: ReportValues, t: TFunction, lang: Lang): string {
-  if (r.healthy) return t("report:values.healthy");
+  if (r.healthy) return t("monitoring:report.values.healthy");
   const parts: string[] = [];
   if (r.temperatureTenths !== null)
-    parts.push(t("report:values.temperature", { value: formatTemperature(r.temperatureTenths, lang) }));
+    parts.push(
+      t("monitoring:report.values.temperature", { value: formatTemperature(r.temperatureTenths, lang) }),
+    );
   else if (r.temperatureBand)
-    parts.push(t("report:values.temperature", { value: t(`report:band.${r.temperatureBand}`) }));
+    parts.push(
+      t("monitoring:report.values.temperature", { value: t(`monitoring:report.band.${r.temperatureBand}`) }),
+    );
   if (r.symptoms.length > 0)
     parts.push(
-      t("report:values.symptoms", {
+      t("monitoring:report.values.symptoms", {
         list: r.symptoms.map((s) => t(`declaration:q.symptoms.opt.${s}`).toLowerCase()).join(", "),
       }),
     );
-  else parts.push(t("report:values.noSymptoms"));
-  if (r.spo2 !== null) parts.push(t("report:values.spo2", { value: r.spo2 }));
-  if (r.note) parts.push(t("report:values.note", { note: r.note }));
+  else parts.push(t("monitoring:report.values.noSymptoms"));
+  if (r.spo2 !== null) parts.push(t("monitoring:report.values.spo2", { value: r.spo2 }));
+  if (r.note) parts.push(t("monitoring:report.values.note", { note: r.note }));
   return parts.join(" · ");
 }
 

@@ -51,7 +51,7 @@ export const MAX_LIST_BYTES = 2 * 1024 * 1024;
 /**
  * Daily health reports for quarantine facilities, home-quarantine groups and lockdown areas: groups,
  * enrollment (link, poster, list file), the report, and the managers' view, alerts and broadcasts.
- * Reminders, digests and releases are jobs (jobs/monitoring.ts).
+ * Reminders, digests and releases are jobs (jobs.ts).
  */
 export function monitoringFeature(deps: MonitoringFeatureDeps): Feature {
   const maxBytes = deps.maxListBytes ?? MAX_LIST_BYTES;
@@ -63,14 +63,14 @@ export function monitoringFeature(deps: MonitoringFeatureDeps): Feature {
     }),
     "monitoring.importList": (e, env) => importListEffect(e, env, { i18n: deps.i18n, maxBytes }),
 
-    "report.save": async (e, env) => {
+    "monitoring.saveReport": async (e, env) => {
       const { t } = env.ctx;
       const m = await memberById(env.tx, e.memberId);
       const today = localClock(env.now, env.ctx.timeZone).date;
-      if (!m || m.member.userId !== env.user.id) return [text(t("report:notEnrolled"))];
-      const who = m.member.personId === null ? t("report:you") : m.member.name;
+      if (!m || m.member.userId !== env.user.id) return [text(t("monitoring:report.notEnrolled"))];
+      const who = m.member.personId === null ? t("monitoring:report.you") : m.member.name;
       if (m.member.status !== "active" || m.group.closedAt || !isMonitoredOn(m.member, today))
-        return [text(t("report:notMember", { who }))];
+        return [text(t("monitoring:report.notMember", { who }))];
       const saved = await saveReport(env.tx, deps.i18n, {
         membership: m,
         reportedBy: env.user.id,
@@ -79,17 +79,17 @@ export function monitoringFeature(deps: MonitoringFeatureDeps): Feature {
         timeZone: env.ctx.timeZone,
       });
       const lines = [
-        t("report:saved", {
+        t("monitoring:report.saved", {
           who,
           occasion: occasionLabel(m.group.windows as ReportWindow[], env.now, env.ctx),
           values: reportValues(e.input, t, env.ctx.lang),
         }),
       ];
-      if (saved.replaced) lines.push(t("report:replaced"));
-      if (saved.report.alert) lines.push(t("report:alertSent", { group: m.group.name }));
+      if (saved.replaced) lines.push(t("monitoring:report.replaced"));
+      if (saved.report.alert) lines.push(t("monitoring:report.alertSent", { group: m.group.name }));
       return [text(lines.join("\n"))];
     },
-    "report.details": async (e, env) => {
+    "monitoring.reportDetails": async (e, env) => {
       await setMemberDetails(env.tx, e.memberId, env.user.id, { name: e.name, room: e.room });
       return undefined;
     },
@@ -100,7 +100,7 @@ export function monitoringFeature(deps: MonitoringFeatureDeps): Feature {
         env.ctx.t,
         !e.report,
       );
-      if (linked.length === 0) return [text(env.ctx.t("report:notEnrolled"))];
+      if (linked.length === 0) return [text(env.ctx.t("monitoring:report.notEnrolled"))];
       return e.report ? { replies, next: { flow: "report" } } : replies;
     },
     "monitoring.addDependent": async (e, env) => {
@@ -139,7 +139,7 @@ export function monitoringFeature(deps: MonitoringFeatureDeps): Feature {
 export function linkedReplies(groups: Group[], t: TFunction, withButton: boolean): Reply[] {
   const options = withButton ? [[{ id: "report:go", label: t("monitoring:invite.reportNow") }]] : undefined;
   return groups.map((g, i) =>
-    text(t("report:linked", joinedReplyParts(g, t)), {
+    text(t("monitoring:report.linked", joinedReplyParts(g, t)), {
       options: i === groups.length - 1 ? options : undefined,
     }),
   );

@@ -5,7 +5,7 @@ import type { Option } from "../../core/types.js";
 import { type CreatedInvitation, createInvitation } from "../../shared/invitations.js";
 import { startOfLocalDay } from "../../shared/local-time.js";
 import { listPeople } from "../../shared/people.js";
-import type { InvitationKind } from "../invitations/index.js";
+import type { InvitationKind } from "../invitation/index.js";
 import { formatDay, formatWindows, lastDayOf } from "./format.js";
 import { type Group, groupById } from "./groups.js";
 import { joinGroup, selfName } from "./members.js";

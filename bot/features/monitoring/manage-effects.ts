@@ -171,7 +171,7 @@ export function manageEffects(deps: ManageDeps): {
         userIds.map((userId) => ({
           userId,
           dedupeKey: `broadcast:${row!.id}:${userId}`,
-          reply: (t) => text(t("report:broadcast", { group: group.name, text: e.text })),
+          reply: (t) => text(t("monitoring:report.broadcast", { group: group.name, text: e.text })),
         })),
       );
       return [text(env.ctx.t("monitoring:broadcast.sent", { n: queued }))];

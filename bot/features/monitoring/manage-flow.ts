@@ -133,12 +133,12 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
         });
       if (input.kind === "option" && input.data === mopt("nosend"))
         return end([text(ctx.t("monitoring:broadcast.cancelled"), { edit: true })]);
-      return again("report:useButtons");
+      return again("monitoring:report.useButtons");
     case "windows":
       if (input.kind !== "text") return again("monitoring:windows.ask");
       return end([], { effects: [{ type: "monitoring.windows", groupId, text: input.text }] });
   }
-  return again("report:useButtons");
+  return again("monitoring:report.useButtons");
 }
 
 function prompt(s: FlowState, ctx: StepContext) {

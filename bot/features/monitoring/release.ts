@@ -34,7 +34,7 @@ export async function endMembership(
         dedupeKey: `${status}:${closed.id}`,
         reply: (t) =>
           text(
-            t(`report:${status}.${closed.personId === null ? "self" : "other"}`, {
+            t(`monitoring:report.${status}.${closed.personId === null ? "self" : "other"}`, {
               who: closed.name,
               group: m.group.name,
               from: formatDay(closed.startsOn),

@@ -19,7 +19,7 @@ export interface ReleaseJobDeps {
 
 /**
  * Releases the members whose end day has come (each told once, through the outbox) and closes the groups
- * whose end day has come. Idempotent. Closed records are purged by the retention job (jobs/retention.ts,
+ * whose end day has come. Idempotent. Closed records are purged by the retention job (features/retention,
  * through purgeMonitoring).
  */
 export async function runReleases(deps: ReleaseJobDeps, now: Date): Promise<ReleaseSummary> {

@@ -40,7 +40,7 @@ export interface ReminderSummary {
 type Candidate = typeof monitoringMembers.$inferSelect & { windows: ReportWindow[] };
 
 /**
- * Queues the reminders due now: for each followed member, the policy decides (bot/services/reminder-policy.ts);
+ * Queues the reminders due now: for each followed member, the policy decides (reminder-policy.ts);
  * each reminder is stamped in monitoring_reminders and queued in the outbox in one transaction, with the
  * dedupe key `reminder:<member>:<day>:<window>:<n>`, so a tick run twice queues nothing twice.
  */
@@ -145,18 +145,21 @@ async function remindBatch(
       reply: (t) =>
         text(
           [
-            t(`report:reminder.${n === 1 ? "first" : "second"}.${m.personId === null ? "self" : "other"}`, {
-              who: m.name,
-              group: names.get(m.groupId) ?? "",
-              window: formatWindow(window),
-              end: formatClock(window.to),
-            }),
-            t("report:reminder.tail"),
+            t(
+              `monitoring:report.reminder.${n === 1 ? "first" : "second"}.${m.personId === null ? "self" : "other"}`,
+              {
+                who: m.name,
+                group: names.get(m.groupId) ?? "",
+                window: formatWindow(window),
+                end: formatClock(window.to),
+              },
+            ),
+            t("monitoring:report.reminder.tail"),
           ].join("\n"),
           {
             options: [
-              [{ id: `report:ok:${m.id}`, label: t("report:healthy") }],
-              [{ id: `report:go:${m.id}`, label: t("report:reminder.details") }],
+              [{ id: `report:ok:${m.id}`, label: t("monitoring:report.healthy") }],
+              [{ id: `report:go:${m.id}`, label: t("monitoring:report.reminder.details") }],
             ],
           },
         ),

@@ -39,7 +39,7 @@ const save = (data: Data, note: string | null): StepResult =>
   end([], {
     effects: [
       {
-        type: "report.save",
+        type: "monitoring.saveReport",
         memberId: data.target!.id,
         input: {
           healthy: false,
@@ -77,28 +77,30 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
     case "who": {
       const id = opt?.startsWith(ropt("who", "")) ? Number(opt.slice(ropt("who", "").length)) : null;
       const target = data.targets?.find((t) => t.id === id);
-      return target ? begin(target, ctx) : again("report:useButtons");
+      return target ? begin(target, ctx) : again("monitoring:report.useButtons");
     }
     case "name": {
-      if (typed === null || typed.length < 2 || typed.length > 80) return again("report:badName");
+      if (typed === null || typed.length < 2 || typed.length > 80) return again("monitoring:report.badName");
       const next = state("room", { target: { ...data.target!, name: typed.replace(/\s+/g, " ") } });
       return { state: next, replies: prompt(next, ctx) };
     }
     case "room": {
-      if (typed !== null && typed.length > 40) return again("report:badRoom");
-      if (typed === null && opt !== ropt("skip")) return again("report:useButtons");
+      if (typed !== null && typed.length > 40) return again("monitoring:report.badRoom");
+      if (typed === null && opt !== ropt("skip")) return again("monitoring:report.useButtons");
       const target = { ...data.target!, room: typed };
       const next = state("feel", { target });
       return {
         state: next,
         replies: prompt(next, ctx),
-        effects: [{ type: "report.details", memberId: target.id, name: target.name, room: typed }],
+        effects: [{ type: "monitoring.reportDetails", memberId: target.id, name: target.name, room: typed }],
       };
     }
     case "feel": {
       if (opt === ropt("healthy"))
-        return end([], { effects: [{ type: "report.save", memberId: data.target!.id, input: HEALTHY }] });
-      if (opt !== ropt("unwell")) return again("report:useButtons");
+        return end([], {
+          effects: [{ type: "monitoring.saveReport", memberId: data.target!.id, input: HEALTHY }],
+        });
+      if (opt !== ropt("unwell")) return again("monitoring:report.useButtons");
       const next = state("temp", data);
       return { state: next, replies: prompt(next, ctx) };
     }
@@ -107,11 +109,11 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
       let tenths: number | null = null;
       if (typed !== null) {
         tenths = parseTemperature(typed);
-        if (tenths === null) return again("report:badTemperature");
+        if (tenths === null) return again("monitoring:report.badTemperature");
         band = bandOf(tenths);
       } else if (opt?.startsWith(ropt("band", ""))) {
         band = opt.slice(ropt("band", "").length) as TemperatureBand;
-      } else if (opt !== ropt("skip")) return again("report:useButtons");
+      } else if (opt !== ropt("skip")) return again("monitoring:report.useButtons");
       const next = state("symptoms", { ...data, band, tenths, ticks: [] });
       return { state: next, replies: prompt(next, ctx) };
     }
@@ -124,34 +126,38 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
         const next = state("symptoms", { ...data, ticks: SYMPTOMS.filter((x) => ticks.has(x)) });
         return { state: next, replies: [symptomsQuestion(next.data as Data, ctx, true)] };
       }
-      if (opt !== ropt("none") && opt !== ropt("done")) return again("report:useButtons");
+      if (opt !== ropt("none") && opt !== ropt("done")) return again("monitoring:report.useButtons");
       const next = state("spo2", { ...data, ticks: opt === ropt("none") ? [] : [...ticks] });
       return { state: next, replies: prompt(next, ctx) };
     }
     case "spo2": {
       const spo2 = typed === null ? null : parseSpo2(typed);
-      if (typed !== null && spo2 === null) return again("report:badSpo2");
-      if (typed === null && opt !== ropt("skip")) return again("report:useButtons");
+      if (typed !== null && spo2 === null) return again("monitoring:report.badSpo2");
+      if (typed === null && opt !== ropt("skip")) return again("monitoring:report.useButtons");
       const next = state("note", { ...data, spo2 });
       return { state: next, replies: prompt(next, ctx) };
     }
     case "note": {
-      if (typed !== null && typed.length > 500) return again("report:badNote");
-      if (typed === null && opt !== ropt("skip")) return again("report:useButtons");
+      if (typed !== null && typed.length > 500) return again("monitoring:report.badNote");
+      if (typed === null && opt !== ropt("skip")) return again("monitoring:report.useButtons");
       return save(data, typed || null);
     }
   }
-  return end([text(ctx.t("report:useButtons"))]);
+  return end([text(ctx.t("monitoring:report.useButtons"))]);
 }
 
 function prompt(s: FlowState, ctx: StepContext): Reply[] {
   const data = s.data as Data;
-  const skip = [[{ id: ropt("skip"), label: ctx.t("report:skip") }]];
+  const skip = [[{ id: ropt("skip"), label: ctx.t("monitoring:report.skip") }]];
   switch (s.step) {
     case "who":
       return [whoQuestion(data.targets ?? [], ctx)];
     case "name":
-      return [text(ctx.t(data.target!.dependent ? "report:askNameDependent" : "report:askName"))];
+      return [
+        text(
+          ctx.t(data.target!.dependent ? "monitoring:report.askNameDependent" : "monitoring:report.askName"),
+        ),
+      ];
     case "room":
       return [askRoom(ctx)];
     case "feel":
@@ -163,7 +169,7 @@ function prompt(s: FlowState, ctx: StepContext): Reply[] {
     case "spo2":
       return [spo2Question(ctx)];
     case "note":
-      return [text(ctx.t("report:askNote"), { options: skip })];
+      return [text(ctx.t("monitoring:report.askNote"), { options: skip })];
   }
   return [];
 }
@@ -191,7 +197,7 @@ export function createDailyReportFlow(opts: { timeZone: string }): Flow {
       const { targets, waiting } = (ctx.loaded ?? { targets: [], waiting: 0 }) as Loaded;
       // Listed by a manager and not linked yet: link first, then come back here.
       if (waiting > 0) return end([], { effects: [{ type: "monitoring.linkMine", report: true }] });
-      if (targets.length === 0) return end([text(ctx.t("report:notEnrolled"))]);
+      if (targets.length === 0) return end([text(ctx.t("monitoring:report.notEnrolled"))]);
       const chosen = targets.find((t) => String(t.id) === payload);
       if (chosen) return begin(chosen, ctx);
       if (targets.length === 1) return begin(targets[0]!, ctx);

@@ -25,22 +25,27 @@ export function whoQuestion(targets: Target[], ctx: StepContext): Reply {
     id: ropt("who", String(t.id)),
     label: `${t.name || ctx.t("monitoring:noName")} — ${t.group}`.slice(0, 60),
   }));
-  return text(ctx.t("report:who"), { options: rows(options) });
+  return text(ctx.t("monitoring:report.who"), { options: rows(options) });
 }
 
 export const askRoom = (ctx: StepContext): Reply =>
-  text(ctx.t("report:askRoom"), { options: [[{ id: ropt("skip"), label: ctx.t("report:skip") }]] });
+  text(ctx.t("monitoring:report.askRoom"), {
+    options: [[{ id: ropt("skip"), label: ctx.t("monitoring:report.skip") }]],
+  });
 
 /** "sáng 01/08/2021" when the group has two windows, else just the day. */
 export function occasionLabel(windows: ReportWindow[], now: Date, ctx: Pick<StepContext, "t" | "timeZone">) {
   const o = reportOccasion(windows, now, ctx.timeZone);
   const day = formatDay(o.date);
   if (windows.length < 2) return day;
-  return ctx.t("report:slot", { slot: ctx.t(o.window === 0 ? "report:morning" : "report:evening"), day });
+  return ctx.t("monitoring:report.slot", {
+    slot: ctx.t(o.window === 0 ? "monitoring:report.morning" : "monitoring:report.evening"),
+    day,
+  });
 }
 
 export function feelQuestion(target: Target, ctx: StepContext): Reply {
-  const body = ctx.t("report:feel", {
+  const body = ctx.t("monitoring:report.feel", {
     who: target.name,
     group: target.group,
     occasion: occasionLabel(target.windows, ctx.now, ctx),
@@ -48,8 +53,8 @@ export function feelQuestion(target: Target, ctx: StepContext): Reply {
   });
   return text(body, {
     options: [
-      [{ id: ropt("healthy"), label: ctx.t("report:healthy") }],
-      [{ id: ropt("unwell"), label: ctx.t("report:unwell") }],
+      [{ id: ropt("healthy"), label: ctx.t("monitoring:report.healthy") }],
+      [{ id: ropt("unwell"), label: ctx.t("monitoring:report.unwell") }],
     ],
   });
 }
@@ -57,10 +62,10 @@ export function feelQuestion(target: Target, ctx: StepContext): Reply {
 export function temperatureQuestion(ctx: StepContext): Reply {
   const bands: Option[] = TEMPERATURE_BANDS.map((b) => ({
     id: ropt("band", b),
-    label: ctx.t(`report:band.${b}`),
+    label: ctx.t(`monitoring:report.band.${b}`),
   }));
-  return text(ctx.t("report:askTemperature"), {
-    options: [...rows(bands, 2), [{ id: ropt("skip"), label: ctx.t("report:notMeasured") }]],
+  return text(ctx.t("monitoring:report.askTemperature"), {
+    options: [...rows(bands, 2), [{ id: ropt("skip"), label: ctx.t("monitoring:report.notMeasured") }]],
   });
 }
 
@@ -70,12 +75,12 @@ export function symptomsQuestion(data: { ticks?: string[] }, ctx: StepContext, e
     id: ropt("t", s),
     label: `${ticks.has(s) ? `${TICK} ` : ""}${ctx.t(`declaration:q.symptoms.opt.${s}`)}`,
   }));
-  return text(ctx.t("report:askSymptoms"), {
+  return text(ctx.t("monitoring:report.askSymptoms"), {
     options: [
       ...rows(options, 2),
       [
-        { id: ropt("none"), label: ctx.t("report:noSymptoms") },
-        { id: ropt("done"), label: ctx.t("report:done") },
+        { id: ropt("none"), label: ctx.t("monitoring:report.noSymptoms") },
+        { id: ropt("done"), label: ctx.t("monitoring:report.done") },
       ],
     ],
     edit,
@@ -83,7 +88,9 @@ export function symptomsQuestion(data: { ticks?: string[] }, ctx: StepContext, e
 }
 
 export const spo2Question = (ctx: StepContext): Reply =>
-  text(ctx.t("report:askSpo2"), { options: [[{ id: ropt("skip"), label: ctx.t("report:skip") }]] });
+  text(ctx.t("monitoring:report.askSpo2"), {
+    options: [[{ id: ropt("skip"), label: ctx.t("monitoring:report.skip") }]],
+  });
 
 /**
  * Buttons of reminders and notices (open the report, report "well" in one tap, confirm a listing, add a
@@ -101,6 +108,6 @@ export function reportButtons(input: Input): StepResult | null {
   const id = m[2] ? Number(m[2]) : null;
   if (m[1] === "join") return end([], { effects: [{ type: "monitoring.linkMine", report: true }] });
   if (m[1] === "ok" && id !== null)
-    return end([], { effects: [{ type: "report.save", memberId: id, input: HEALTHY }] });
+    return end([], { effects: [{ type: "monitoring.saveReport", memberId: id, input: HEALTHY }] });
   return end([], { next: { flow: REPORT_FLOW, payload: id === null ? "" : String(id) } });
 }

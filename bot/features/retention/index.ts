@@ -2,7 +2,7 @@ import { lt } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { processedUpdates, traces } from "../../../db/schema/index.js";
 import type { Scheduler } from "../../platform/scheduler.js";
-import { purgeVisits } from "../checkpoints/index.js";
+import { purgeVisits } from "../checkpoint/index.js";
 import { MONITORING_RETENTION_DAYS, purgeMonitoring } from "../monitoring/index.js";
 
 export const RETENTION_JOB = "retention";

@@ -107,8 +107,8 @@ export async function sendNotices(
           to: localTime(c.exposureEnd, p.timeZone),
           until: localDay(until, p.timeZone),
         };
-        const head = t(c.personId === null ? "officials:notice.self" : "officials:notice.dependent", vars);
-        return text(`${head}\n\n${t("officials:notice.todo", vars)}\n\n${t("officials:notice.report")}`);
+        const head = t(c.personId === null ? "tracing:notice.self" : "tracing:notice.dependent", vars);
+        return text(`${head}\n\n${t("tracing:notice.todo", vars)}\n\n${t("tracing:notice.report")}`);
       },
     })),
   );

@@ -28,9 +28,9 @@ function auditLine(r: AuditRow, tz: string): string {
 export function adminEffects(deps: {
   botUsername?: () => string | undefined;
   inviteDays?: number;
-}): Pick<EffectHandlers, "audit.show" | "invite.create"> {
+}): Pick<EffectHandlers, "tracing.audit" | "tracing.invite"> {
   return {
-    "invite.create": async (e, env) => {
+    "tracing.invite": async (e, env) => {
       if (!(await isAdmin(env.tx, env.user.id))) throw new ForbiddenError("admin");
       const inv = await createInvitation(env.tx, {
         kind: "role",
@@ -51,7 +51,7 @@ export function adminEffects(deps: {
       const t = env.ctx.t;
       return [
         text(
-          t("officials:invite.link", {
+          t("tracing:invite.link", {
             role: t(`invitation:roles.${e.role}`),
             label: e.label,
             until: localDay(inv.expiresAt, env.ctx.timeZone),
@@ -60,11 +60,11 @@ export function adminEffects(deps: {
         ),
       ];
     },
-    "audit.show": async (e, env) => {
+    "tracing.audit": async (e, env) => {
       const t = env.ctx.t;
       const typed = e.actor ?? e.subject;
       const who = typed === undefined ? undefined : await resolveUser(env.tx, typed);
-      if (who === null) return [text(t("officials:audit.nobody", { who: typed }))];
+      if (who === null) return [text(t("tracing:audit.nobody", { who: typed }))];
       const filter =
         e.actor !== undefined ? { actorUserId: who } : e.subject !== undefined ? { subjectUserId: who } : {};
       const rows = await readAudit(env.tx, {
@@ -80,7 +80,7 @@ export function adminEffects(deps: {
         const day = localDay(env.now, env.ctx.timeZone).split("/").reverse().join("-");
         return [{ kind: "document", bytes, fileName: `audit-${day}.csv`, mimeType: "text/csv" }];
       }
-      if (rows.length === 0) return [text(t("officials:audit.empty"))];
+      if (rows.length === 0) return [text(t("tracing:audit.empty"))];
       const data =
         e.actor !== undefined
           ? `audit:csv:a:${e.actor}`
@@ -90,11 +90,11 @@ export function adminEffects(deps: {
       return [
         text(
           [
-            t("officials:audit.head", { n: rows.length }),
+            t("tracing:audit.head", { n: rows.length }),
             ...rows.map((r) => auditLine(r, env.ctx.timeZone)),
           ].join("\n"),
           {
-            options: [[{ id: data, label: t("officials:audit.export") }]],
+            options: [[{ id: data, label: t("tracing:audit.export") }]],
           },
         ),
       ];

@@ -21,7 +21,7 @@ export function auditMenu(input: Input, _ctx: StepContext): StepResult | null {
   const m = /^audit:csv(?::(a|s):(\S{1,32}))?$/.exec(input.data);
   if (!m) return null;
   const filter = m[1] === "a" ? { actor: m[2] } : m[1] === "s" ? { subject: m[2] } : {};
-  return end([], { effects: [{ type: "audit.show", ...filter, export: true }] });
+  return end([], { effects: [{ type: "tracing.audit", ...filter, export: true }] });
 }
 
 export function createAuditFlow(): Flow {
@@ -31,10 +31,10 @@ export function createAuditFlow(): Flow {
     requiresPhone: true,
     start(ctx, payload) {
       const args = readAuditArgs(payload);
-      if (!args) return end([text(ctx.t("officials:audit.usage"))]);
-      return end([], { effects: [{ type: "audit.show", ...args }] });
+      if (!args) return end([text(ctx.t("tracing:audit.usage"))]);
+      return end([], { effects: [{ type: "tracing.audit", ...args }] });
     },
-    step: (_state, _input, ctx) => end([text(ctx.t("officials:audit.usage"))]),
+    step: (_state, _input, ctx) => end([text(ctx.t("tracing:audit.usage"))]),
     prompt: () => [],
   };
 }

@@ -7,7 +7,7 @@ import { ForbiddenError, isAdmin } from "../../shared/roles.js";
 
 /**
  * Reading the audit log, for administrators. There is no way to change it here or anywhere in the bot: the
- * log is only ever appended to (bot/services/audit.ts). Reading it is itself audited.
+ * log is only ever appended to (shared/audit.ts). Reading it is itself audited.
  */
 
 export type AuditRow = typeof auditLog.$inferSelect & { actorPhone: string | null };

@@ -8,19 +8,19 @@ export type TraceWho =
 
 declare module "../../core/types.js" {
   interface EffectMap {
-    "trace.run": { who: TraceWho; days: number };
+    "tracing.run": { who: TraceWho; days: number };
     "trace.f2": { traceId: number };
-    "trace.confirm": { traceId: number };
-    "trace.notify": { traceId: number };
-    "trace.enrollMenu": { traceId: number };
+    "tracing.confirm": { traceId: number };
+    "tracing.notify": { traceId: number };
+    "tracing.enrollMenu": { traceId: number };
     /** groupId null: a new home-quarantine group. */
-    "trace.enroll": { traceId: number; groupId: number | null };
-    "trace.followUpList": { traceId: number };
-    "trace.followUpShow": { contactId: number };
-    "trace.followUp": { contactId: number; status: FollowUpStatus };
-    "stats.show": { days: number };
-    "audit.show": { actor?: string; subject?: string; export?: boolean };
-    "invite.create": {
+    "tracing.enroll": { traceId: number; groupId: number | null };
+    "tracing.followUpList": { traceId: number };
+    "tracing.followUpShow": { contactId: number };
+    "tracing.followUp": { contactId: number; status: FollowUpStatus };
+    "tracing.stats": { days: number };
+    "tracing.audit": { actor?: string; subject?: string; export?: boolean };
+    "tracing.invite": {
       role: "commune_officer" | "district_officer";
       scope: { type: "commune" | "province"; id: string };
       label: string;
@@ -28,16 +28,16 @@ declare module "../../core/types.js" {
   }
 }
 
-export type OfficialsEffectType =
-  | "trace.run"
+export type TracingEffectType =
+  | "tracing.run"
   | "trace.f2"
-  | "trace.confirm"
-  | "trace.notify"
-  | "trace.enrollMenu"
-  | "trace.enroll"
-  | "trace.followUpList"
-  | "trace.followUpShow"
-  | "trace.followUp"
-  | "stats.show"
-  | "audit.show"
-  | "invite.create";
+  | "tracing.confirm"
+  | "tracing.notify"
+  | "tracing.enrollMenu"
+  | "tracing.enroll"
+  | "tracing.followUpList"
+  | "tracing.followUpShow"
+  | "tracing.followUp"
+  | "tracing.stats"
+  | "tracing.audit"
+  | "tracing.invite";

@@ -28,18 +28,18 @@ export function traceTable(x: TraceTableInput): string[][] {
   const byKey = new Map(x.contacts.map((c) => [c.visitorKey, c]));
   const byId = new Map(x.contacts.map((c) => [c.id, c]));
   const header = [
-    t("officials:file.degree"),
-    t("officials:file.id"),
-    t("officials:file.name"),
-    t("officials:file.phone"),
-    t("officials:file.place"),
-    t("officials:file.in"),
-    t("officials:file.out"),
-    t("officials:file.metFrom"),
-    t("officials:file.metTo"),
-    t("officials:file.overlap"),
-    t("officials:file.via"),
-    t("officials:file.note"),
+    t("tracing:file.degree"),
+    t("tracing:file.id"),
+    t("tracing:file.name"),
+    t("tracing:file.phone"),
+    t("tracing:file.place"),
+    t("tracing:file.in"),
+    t("tracing:file.out"),
+    t("tracing:file.metFrom"),
+    t("tracing:file.metTo"),
+    t("tracing:file.overlap"),
+    t("tracing:file.via"),
+    t("tracing:file.note"),
   ];
   const caseRows = x.caseVisits.map((v) => [
     "F0",
@@ -53,7 +53,7 @@ export function traceTable(x: TraceTableInput): string[][] {
     "",
     "",
     "",
-    v.inScope ? "" : t("officials:file.outside"),
+    v.inScope ? "" : t("tracing:file.outside"),
   ]);
   const exposureRows = x.exposures.flatMap((e) => {
     const c = byKey.get(e.contactKey);
@@ -73,7 +73,7 @@ export function traceTable(x: TraceTableInput): string[][] {
         stamp(w.to, tz),
         String(w.overlapMinutes),
         c.degree === 2 ? `#${via?.id ?? c.viaContactId ?? ""}` : "",
-        t(`officials:followUp.${c.followUp}`),
+        t(`tracing:followUp.${c.followUp}`),
       ],
     ];
   });

@@ -7,7 +7,7 @@ import type {} from "./effects.js";
  * record how following them up went. The service checks that the officer may see that trace.
  */
 export function createFollowUpFlow(): Flow {
-  const usage = (ctx: Parameters<Flow["start"]>[0]) => end([text(ctx.t("officials:followUp.usage"))]);
+  const usage = (ctx: Parameters<Flow["start"]>[0]) => end([text(ctx.t("tracing:followUp.usage"))]);
   return {
     name: "followup",
     commands: ["followup"],
@@ -15,7 +15,7 @@ export function createFollowUpFlow(): Flow {
     start(ctx, payload) {
       const m = /^#?(\d{1,15})$/.exec(payload.trim());
       if (!m) return usage(ctx);
-      return end([], { effects: [{ type: "trace.followUpShow", contactId: Number(m[1]) }] });
+      return end([], { effects: [{ type: "tracing.followUpShow", contactId: Number(m[1]) }] });
     },
     step: (_state, _input, ctx) => usage(ctx),
     prompt: () => [],

@@ -8,7 +8,7 @@ import { ForbiddenError } from "../../shared/roles.js";
 import { GroupClosedError } from "../monitoring/index.js";
 import { adminEffects } from "./admin-effects.js";
 import { auditMenu, createAuditFlow } from "./audit-flow.js";
-import type { OfficialsEffectType } from "./effects.js";
+import type { TracingEffectType } from "./effects.js";
 import { createFollowUpFlow } from "./followup-flow.js";
 import { createInviteFlow } from "./invite-flow.js";
 import { auditStatsView, computeStats, type Stats } from "./stats.js";
@@ -17,7 +17,7 @@ import { createStatsFlow, statsMenu } from "./stats-flow.js";
 import { requireOfficer, traceEffects } from "./trace-effects.js";
 import { createTraceFlow, traceMenu } from "./trace-flow.js";
 
-export interface OfficialsFeatureDeps {
+export interface TracingFeatureDeps {
   /** For exposure notices, written in each recipient's language. */
   i18n: I18n;
   /** QR_SIGNING_KEY, to read the personal QR a case is named by (the stored key is always known). */
@@ -42,17 +42,17 @@ function statsText(s: Stats, days: number, ctx: StepContext): string {
   const reported = s.groups.reduce((n, g) => n + g.reported, 0);
   const active = s.groups.reduce((n, g) => n + g.active, 0);
   const lines = [
-    t("officials:stats.head", { n: days, from: dmy(s.days[0]), to: dmy(s.days.at(-1)) }),
-    t("officials:stats.declarations", {
+    t("tracing:stats.head", { n: days, from: dmy(s.days[0]), to: dmy(s.days.at(-1)) }),
+    t("tracing:stats.declarations", {
       n: d.declarations,
       red: d.red,
       redPct: pct(d.red, d.declarations),
       yellow: d.yellow,
       yellowPct: pct(d.yellow, d.declarations),
     }),
-    t("officials:stats.checkinsLine", { n: s.checkinTotal }),
+    t("tracing:stats.checkinsLine", { n: s.checkinTotal }),
     ...s.busiest.slice(0, 3).map((b) => `• ${b.name}: ${b.n}`),
-    t("officials:stats.monitoring", {
+    t("tracing:stats.monitoring", {
       groups: s.groups.length,
       reported,
       active,
@@ -61,20 +61,20 @@ function statsText(s: Stats, days: number, ctx: StepContext): string {
     ...s.groups
       .slice(0, 10)
       .map((g) => `• ${g.name}: ${g.reported}/${g.active} (${pct(g.reported, g.active)}%)`),
-    t("officials:stats.followed", { quarantined: s.quarantined, lockedDown: s.lockedDown }),
+    t("tracing:stats.followed", { quarantined: s.quarantined, lockedDown: s.lockedDown }),
   ];
   return lines.join("\n");
 }
 
 /** The officials: /trace with its follow-up, /followup, /stats with charts, /audit for administrators. */
-export function officialsFeature(deps: OfficialsFeatureDeps): Feature {
+export function tracingFeature(deps: TracingFeatureDeps): Feature {
   let decoder = deps.decoder;
   const qr = () => {
     decoder ??= createQrDecoder();
     return decoder;
   };
 
-  const effects: Pick<EffectHandlers, OfficialsEffectType> = {
+  const effects: Pick<EffectHandlers, TracingEffectType> = {
     ...adminEffects({ botUsername: deps.botUsername, inviteDays: deps.inviteDays }),
     ...traceEffects({
       i18n: deps.i18n,
@@ -83,7 +83,7 @@ export function officialsFeature(deps: OfficialsFeatureDeps): Feature {
       maxPhotoBytes: deps.maxPhotoBytes ?? 10 * 1024 * 1024,
       bufferMinutes: deps.bufferMinutes,
     }),
-    "stats.show": async (e, env) => {
+    "tracing.stats": async (e, env) => {
       const officer = await requireOfficer(env);
       const stats = await computeStats(env.tx, {
         officer,
@@ -98,7 +98,7 @@ export function officialsFeature(deps: OfficialsFeatureDeps): Feature {
         replies.push({
           kind: "photo",
           png: c.png,
-          caption: env.ctx.t(`officials:stats.chart.${c.name}`),
+          caption: env.ctx.t(`tracing:stats.chart.${c.name}`),
           fileName: `stats-${c.name}.png`,
         });
       return replies;
@@ -106,7 +106,7 @@ export function officialsFeature(deps: OfficialsFeatureDeps): Feature {
   };
 
   return {
-    name: "officials",
+    name: "tracing",
     flows: [
       createTraceFlow(),
       createFollowUpFlow(),
@@ -116,8 +116,8 @@ export function officialsFeature(deps: OfficialsFeatureDeps): Feature {
     ],
     idle: (input, ctx) => traceMenu(input, ctx) ?? statsMenu(input, ctx) ?? auditMenu(input, ctx),
     effects: answerErrors(effects, [
-      [ForbiddenError, "officials:forbidden"],
-      [GroupClosedError, "officials:enroll.closed"],
+      [ForbiddenError, "tracing:forbidden"],
+      [GroupClosedError, "tracing:enroll.closed"],
     ]),
   };
 }

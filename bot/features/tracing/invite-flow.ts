@@ -36,27 +36,27 @@ function question(state: FlowState, ctx: StepContext): Reply {
   const t = ctx.t;
   switch (state.step) {
     case "role":
-      return text(t("officials:invite.role"), {
+      return text(t("tracing:invite.role"), {
         options: [ROLES.map((r) => ({ id: opt("role", r), label: t(`invitation:roles.${r}`) }))],
       });
     case "province":
-      return text(t("officials:invite.askProvince"));
+      return text(t("tracing:invite.askProvince"));
     case "extent":
-      return text(t("officials:invite.extent", { province: provinceOf(state)?.name ?? "" }), {
+      return text(t("tracing:invite.extent", { province: provinceOf(state)?.name ?? "" }), {
         options: [
           [
-            { id: opt("whole"), label: t("officials:invite.whole") },
-            { id: opt("one"), label: t("officials:invite.one") },
+            { id: opt("whole"), label: t("tracing:invite.whole") },
+            { id: opt("one"), label: t("tracing:invite.one") },
           ],
         ],
       });
     default:
-      return text(t("officials:invite.askCommune", { province: provinceOf(state)?.name ?? "" }));
+      return text(t("tracing:invite.askCommune", { province: provinceOf(state)?.name ?? "" }));
   }
 }
 
 const create = (role: OfficerRole, scope: { type: "commune" | "province"; id: string }, label: string) =>
-  end([], { effects: [{ type: "invite.create", role, scope, label }] });
+  end([], { effects: [{ type: "tracing.invite", role, scope, label }] });
 
 function afterProvince(state: FlowState, p: Province, ctx: StepContext): StepResult {
   const next = at(state, roleOf(state) === "district_officer" ? "extent" : "commune", { province: p.code });
@@ -69,7 +69,7 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
   const again = (key: string) => ({ state, replies: [text(`⚠️ ${ctx.t(key)}`), question(state, ctx)] });
   if (state.step === "role") {
     const role = ROLES.find((r) => data === opt("role", r));
-    if (!role) return again("officials:invite.useButtons");
+    if (!role) return again("tracing:invite.useButtons");
     const next = at(state, "province", { role });
     return { state: next, replies: [question(next, ctx)] };
   }
@@ -78,28 +78,28 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
     const found = pressed ? [provinceByCode(pressed)].filter((p) => p !== undefined) : [];
     const matches = input.kind === "text" ? findProvinces(input.text) : found;
     if (matches.length === 1) return afterProvince(state, matches[0]!, ctx);
-    if (matches.length === 0) return again("officials:invite.noProvince");
+    if (matches.length === 0) return again("tracing:invite.noProvince");
     const options = matches.slice(0, 8).map((p) => ({ id: opt("prov", p.code), label: p.name }));
     return {
       state,
-      replies: [text(ctx.t("officials:invite.chooseProvince"), { options: rows(options, 2) })],
+      replies: [text(ctx.t("tracing:invite.chooseProvince"), { options: rows(options, 2) })],
     };
   }
   const province = provinceOf(state)!;
   if (state.step === "extent") {
     if (data === opt("whole"))
       return create(roleOf(state), { type: "province", id: province.code }, province.name);
-    if (data !== opt("one")) return again("officials:invite.useButtons");
+    if (data !== opt("one")) return again("tracing:invite.useButtons");
     const next = at(state, "commune");
     return { state: next, replies: [question(next, ctx)] };
   }
   if (loaded.chosen)
     return create(roleOf(state), { type: "commune", id: loaded.chosen.code }, loaded.chosen.name);
-  if (loaded.units === 0) return end([text(ctx.t("officials:invite.noUnits", { province: province.name }))]);
-  if (input.kind !== "text" || !loaded.matches) return again("officials:invite.askCommuneShort");
-  if (loaded.matches.length === 0) return again("officials:invite.noCommune");
+  if (loaded.units === 0) return end([text(ctx.t("tracing:invite.noUnits", { province: province.name }))]);
+  if (input.kind !== "text" || !loaded.matches) return again("tracing:invite.askCommuneShort");
+  if (loaded.matches.length === 0) return again("tracing:invite.noCommune");
   const options = loaded.matches.map((c) => ({ id: opt("comm", c.code), label: c.name }));
-  return { state, replies: [text(ctx.t("officials:invite.chooseCommune"), { options: rows(options, 2) })] };
+  return { state, replies: [text(ctx.t("tracing:invite.chooseCommune"), { options: rows(options, 2) })] };
 }
 
 export function createInviteFlow(): Flow {
@@ -121,7 +121,7 @@ export function createInviteFlow(): Flow {
       };
     },
     start(ctx) {
-      if (!(ctx.loaded as Loaded).admin) return end([text(ctx.t("officials:invite.adminOnly"))]);
+      if (!(ctx.loaded as Loaded).admin) return end([text(ctx.t("tracing:invite.adminOnly"))]);
       const state: FlowState = { flow: INVITE_FLOW, step: "role", data: {} };
       return { state, replies: [question(state, ctx)] };
     },

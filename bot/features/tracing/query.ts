@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
-import { STAY_MAX_MINUTES } from "../checkpoints/index.js";
+import { STAY_MAX_MINUTES } from "../checkpoint/index.js";
 
 /**
  * The overlap queries of contact tracing, in SQL so that PostgreSQL does the work on the visits index:

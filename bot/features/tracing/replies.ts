@@ -16,7 +16,7 @@ export const phoneOf = (c: TraceContact) => (c.phone ? formatPhone(c.phone) : "�
 
 export function contactLine(c: TraceContact, ctx: StepContext): string {
   const tz = ctx.timeZone;
-  return ctx.t("officials:trace.contactLine", {
+  return ctx.t("tracing:trace.contactLine", {
     id: c.id,
     name: c.name || "—",
     phone: phoneOf(c),
@@ -29,13 +29,12 @@ export function contactLine(c: TraceContact, ctx: StepContext): string {
 
 export function contactList(contacts: TraceContact[], ctx: StepContext): string[] {
   const lines = contacts.slice(0, LIST_MAX).map((c) => contactLine(c, ctx));
-  if (contacts.length > LIST_MAX)
-    lines.push(ctx.t("officials:trace.more", { n: contacts.length - LIST_MAX }));
+  if (contacts.length > LIST_MAX) lines.push(ctx.t("tracing:trace.more", { n: contacts.length - LIST_MAX }));
   return lines;
 }
 
 export async function traceFileReplies(table: string[][], base: string, ctx: StepContext): Promise<Reply[]> {
-  const f = await traceFiles(table, base, ctx.t("officials:file.sheet"));
+  const f = await traceFiles(table, base, ctx.t("tracing:file.sheet"));
   return [
     { kind: "document", bytes: f.csv.bytes, fileName: f.csv.fileName, mimeType: "text/csv" },
     { kind: "document", bytes: f.xlsx.bytes, fileName: f.xlsx.fileName, mimeType: XLSX_MIME },
@@ -47,27 +46,27 @@ export async function resultReplies(env: EffectEnv, r: TraceResult): Promise<Rep
   const commune = r.trace.caseCommuneCode ? await communeByCode(env.tx, r.trace.caseCommuneCode) : null;
   const outside = r.caseVisits.filter((v) => !v.inScope).length;
   const lines = [
-    t("officials:trace.head", {
+    t("tracing:trace.head", {
       id: r.trace.id,
       name: r.traced.name || "—",
       born: r.traced.birthYear ?? "—",
       where: commune?.name ?? r.trace.caseCommuneCode ?? r.trace.caseProvinceCode ?? "—",
     }),
-    t("officials:trace.period", {
+    t("tracing:trace.period", {
       n: Math.round((r.trace.periodTo.getTime() - r.trace.periodFrom.getTime()) / 86_400_000),
       from: localDay(r.trace.periodFrom, tz),
       to: localDay(r.trace.periodTo, tz),
       buffer: r.trace.bufferMinutes,
     }),
-    t("officials:trace.visits", { n: r.caseVisits.length }),
+    t("tracing:trace.visits", { n: r.caseVisits.length }),
     ...r.caseVisits
       .slice(0, LIST_MAX)
       .map(
-        (v) => `• ${v.place} · ${stamp(v.start, tz)}${v.inScope ? "" : ` · ${t("officials:trace.outside")}`}`,
+        (v) => `• ${v.place} · ${stamp(v.start, tz)}${v.inScope ? "" : ` · ${t("tracing:trace.outside")}`}`,
       ),
-    ...(outside > 0 ? [t("officials:trace.outsideNote", { n: outside })] : []),
+    ...(outside > 0 ? [t("tracing:trace.outsideNote", { n: outside })] : []),
     "",
-    t("officials:trace.f1", { n: r.contacts.length }),
+    t("tracing:trace.f1", { n: r.contacts.length }),
     ...contactList(r.contacts, env.ctx),
   ];
   const table = traceTable({
@@ -88,7 +87,7 @@ export async function resultReplies(env: EffectEnv, r: TraceResult): Promise<Rep
 export function contactCard(c: TraceContact, ctx: StepContext, edit: boolean): Reply {
   const lines = [
     `F${c.degree} · ${contactLine(c, ctx)}`,
-    ctx.t("officials:followUp.current", { status: ctx.t(`officials:followUp.${c.followUp}`) }),
+    ctx.t("tracing:followUp.current", { status: ctx.t(`tracing:followUp.${c.followUp}`) }),
   ];
   return text(lines.join("\n"), { options: followUpButtons(c.id, ctx), edit });
 }

@@ -21,21 +21,21 @@ export async function statsCharts(stats: Stats, t: TFunction): Promise<StatsChar
     out.push({
       name: "declarations",
       png: await renderBarChart({
-        title: t("officials:stats.chart.declarations"),
+        title: t("tracing:stats.chart.declarations"),
         labels,
         stacked: true,
         series: [
           {
-            label: t("officials:stats.green"),
+            label: t("tracing:stats.green"),
             data: stats.declarations.map((d) => d.green),
             color: COLORS.green,
           },
           {
-            label: t("officials:stats.yellow"),
+            label: t("tracing:stats.yellow"),
             data: stats.declarations.map((d) => d.yellow),
             color: COLORS.yellow,
           },
-          { label: t("officials:stats.red"), data: stats.declarations.map((d) => d.red), color: COLORS.red },
+          { label: t("tracing:stats.red"), data: stats.declarations.map((d) => d.red), color: COLORS.red },
         ],
       }),
     });
@@ -44,21 +44,21 @@ export async function statsCharts(stats: Stats, t: TFunction): Promise<StatsChar
     out.push({
       name: "checkins",
       png: await renderBarChart({
-        title: t("officials:stats.chart.checkins"),
+        title: t("tracing:stats.chart.checkins"),
         labels,
         series: [
-          { label: t("officials:stats.checkins"), data: stats.checkins.map((c) => c.n), color: COLORS.blue },
+          { label: t("tracing:stats.checkins"), data: stats.checkins.map((c) => c.n), color: COLORS.blue },
         ],
       }),
     });
     out.push({
       name: "busiest",
       png: await renderBarChart({
-        title: t("officials:stats.chart.busiest"),
+        title: t("tracing:stats.chart.busiest"),
         labels: stats.busiest.map((b) => b.name),
         horizontal: true,
         series: [
-          { label: t("officials:stats.checkins"), data: stats.busiest.map((b) => b.n), color: COLORS.blue },
+          { label: t("tracing:stats.checkins"), data: stats.busiest.map((b) => b.n), color: COLORS.blue },
         ],
       }),
     });
@@ -67,14 +67,14 @@ export async function statsCharts(stats: Stats, t: TFunction): Promise<StatsChar
     out.push({
       name: "compliance",
       png: await renderBarChart({
-        title: t("officials:stats.chart.compliance"),
+        title: t("tracing:stats.chart.compliance"),
         labels: stats.groups.map((g) => g.name),
         horizontal: true,
         max: 100,
         unit: "%",
         series: [
           {
-            label: t("officials:stats.reportedToday"),
+            label: t("tracing:stats.reportedToday"),
             data: stats.groups.map((g) => (g.active === 0 ? 0 : Math.round((100 * g.reported) / g.active))),
             color: COLORS.green,
           },

@@ -7,9 +7,9 @@ import { STATS_DAYS } from "./stats.js";
 export const STATS_FLOW = "stats";
 
 const periodMenu = (ctx: StepContext) =>
-  text(ctx.t("officials:stats.ask"), {
+  text(ctx.t("tracing:stats.ask"), {
     options: rows(
-      STATS_DAYS.map((d) => ({ id: `${STATS_FLOW}:${d}`, label: ctx.t("officials:trace.days", { n: d }) })),
+      STATS_DAYS.map((d) => ({ id: `${STATS_FLOW}:${d}`, label: ctx.t("tracing:trace.days", { n: d }) })),
       3,
     ),
   });
@@ -19,8 +19,8 @@ export function statsMenu(input: Input, ctx: StepContext): StepResult | null {
   if (input.kind !== "option") return null;
   const days = Number(/^stats:(\d{1,2})$/.exec(input.data)?.[1]);
   if (!(STATS_DAYS as readonly number[]).includes(days)) return null;
-  return end([text(ctx.t("officials:stats.working", { n: days }), { edit: true })], {
-    effects: [{ type: "stats.show", days }],
+  return end([text(ctx.t("tracing:stats.working", { n: days }), { edit: true })], {
+    effects: [{ type: "tracing.stats", days }],
   });
 }
 
@@ -34,10 +34,10 @@ export function createStatsFlow(): Flow {
       return { officer: (await officerScope(env.tx, env.user.id)) !== null };
     },
     start(ctx, payload) {
-      if (!(ctx.loaded as { officer: boolean }).officer) return end([text(ctx.t("officials:notOfficer"))]);
+      if (!(ctx.loaded as { officer: boolean }).officer) return end([text(ctx.t("tracing:notOfficer"))]);
       const days = Number(payload.trim());
       if ((STATS_DAYS as readonly number[]).includes(days))
-        return end([], { effects: [{ type: "stats.show", days }] });
+        return end([], { effects: [{ type: "tracing.stats", days }] });
       return { state: { flow: STATS_FLOW, step: "period", data: {} }, replies: [periodMenu(ctx)] };
     },
     step: (state, input, ctx) => statsMenu(input, ctx) ?? { state, replies: [periodMenu(ctx)] },

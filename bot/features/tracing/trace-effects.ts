@@ -13,7 +13,7 @@ import { ForbiddenError } from "../../shared/roles.js";
 import { confirmCase, contactFor, sendNotices, setFollowUp, traceFor } from "./actions.js";
 import type { CaseQuery } from "./case.js";
 import { contactsOf } from "./contacts.js";
-import type { OfficialsEffectType, TraceWho } from "./effects.js";
+import type { TraceWho, TracingEffectType } from "./effects.js";
 import { enrollF1, homeGroupsOf } from "./enroll.js";
 import { traceTable } from "./export.js";
 import { contactCard, contactList, phoneOf, resultReplies, traceFileReplies } from "./replies.js";
@@ -38,9 +38,9 @@ async function caseQuery(env: EffectEnv, who: TraceWho, deps: TraceEffectDeps): 
     { fileRef: who.value, size: who.size },
     deps.maxPhotoBytes,
   );
-  if (!read.ok) return text(env.ctx.t(`officials:trace.photo.${read.reason}`));
+  if (!read.ok) return text(env.ctx.t(`tracing:trace.photo.${read.reason}`));
   const token = personalTokenIn(read.texts);
-  if (!token) return text(env.ctx.t("officials:trace.photo.noPersonalQr"));
+  if (!token) return text(env.ctx.t("tracing:trace.photo.noPersonalQr"));
   const keys = (await loadSigningKeys(env.tx, { configured: deps.qrSigningKey, now: env.now })).keyring;
   return { by: "qr", token, keys };
 }
@@ -54,9 +54,9 @@ export async function requireOfficer(env: EffectEnv): Promise<OfficerScope> {
 
 export function traceEffects(
   deps: TraceEffectDeps,
-): Pick<EffectHandlers, Exclude<OfficialsEffectType, "stats.show" | "audit.show" | "invite.create">> {
+): Pick<EffectHandlers, Exclude<TracingEffectType, "tracing.stats" | "tracing.audit" | "tracing.invite">> {
   return {
-    "trace.run": async (e, env) => {
+    "tracing.run": async (e, env) => {
       const officer = await requireOfficer(env);
       const query = await caseQuery(env, e.who, deps);
       if ("kind" in query) return [query];
@@ -67,7 +67,7 @@ export function traceEffects(
         bufferMinutes: deps.bufferMinutes,
         now: env.now,
       });
-      if (outcome.kind === "notFound") return [text(env.ctx.t("officials:trace.notFound"))];
+      if (outcome.kind === "notFound") return [text(env.ctx.t("tracing:trace.notFound"))];
       return resultReplies(env, outcome.result);
     },
     "trace.f2": async (e, env) => {
@@ -75,7 +75,7 @@ export function traceEffects(
       const trace = await traceFor(env.tx, officer, e.traceId);
       const r = await runF2(env.tx, { officer, trace, now: env.now });
       const lines = [
-        env.ctx.t("officials:trace.f2", { id: trace.id, n: r.contacts.length }),
+        env.ctx.t("tracing:trace.f2", { id: trace.id, n: r.contacts.length }),
         ...contactList(r.contacts, env.ctx),
       ];
       const all = await contactsOf(env.tx, trace.id);
@@ -93,18 +93,18 @@ export function traceEffects(
         ...(r.exposures.length > 0 ? await traceFileReplies(table, `trace-${trace.id}-f2`, env.ctx) : []),
       ];
     },
-    "trace.confirm": async (e, env) => {
+    "tracing.confirm": async (e, env) => {
       const officer = await requireOfficer(env);
       const fresh = await confirmCase(env.tx, { officer, traceId: e.traceId, now: env.now });
       return [
         text(
-          env.ctx.t(fresh ? "officials:trace.confirmed" : "officials:trace.alreadyConfirmed", {
+          env.ctx.t(fresh ? "tracing:trace.confirmed" : "tracing:trace.alreadyConfirmed", {
             id: e.traceId,
           }),
         ),
       ];
     },
-    "trace.notify": async (e, env) => {
+    "tracing.notify": async (e, env) => {
       const officer = await requireOfficer(env);
       const s = await sendNotices(env.tx, deps.i18n, {
         officer,
@@ -112,30 +112,30 @@ export function traceEffects(
         now: env.now,
         timeZone: env.ctx.timeZone,
       });
-      return [text(env.ctx.t("officials:trace.notified", { ...s, id: e.traceId }))];
+      return [text(env.ctx.t("tracing:trace.notified", { ...s, id: e.traceId }))];
     },
-    "trace.enrollMenu": async (e, env) => {
+    "tracing.enrollMenu": async (e, env) => {
       const officer = await requireOfficer(env);
       const trace = await traceFor(env.tx, officer, e.traceId);
       const groups = (await homeGroupsOf(env.tx, env.user.id)).slice(0, 10);
       const options = [
-        { id: `trace:en:${trace.id}`, label: env.ctx.t("officials:enroll.newGroup") },
+        { id: `trace:en:${trace.id}`, label: env.ctx.t("tracing:enroll.newGroup") },
         ...groups.map((g) => ({ id: `trace:eg:${trace.id}:${g.id}`, label: g.name })),
       ];
-      return [text(env.ctx.t("officials:enroll.which"), { options: rows(options) })];
+      return [text(env.ctx.t("tracing:enroll.which"), { options: rows(options) })];
     },
-    "trace.enroll": async (e, env) => {
+    "tracing.enroll": async (e, env) => {
       const officer = await requireOfficer(env);
       const day = localDay(env.now, env.ctx.timeZone);
       const s = await enrollF1(env.tx, deps.i18n, {
         officer,
         traceId: e.traceId,
         groupId: e.groupId,
-        name: env.ctx.t("officials:enroll.groupName", { id: e.traceId, day }),
+        name: env.ctx.t("tracing:enroll.groupName", { id: e.traceId, day }),
         now: env.now,
         timeZone: env.ctx.timeZone,
       });
-      const key = s.created ? "officials:enroll.doneNew" : "officials:enroll.done";
+      const key = s.created ? "tracing:enroll.doneNew" : "tracing:enroll.done";
       return [
         text(
           env.ctx.t(key, {
@@ -147,7 +147,7 @@ export function traceEffects(
         ),
       ];
     },
-    "trace.followUpList": async (e, env) => {
+    "tracing.followUpList": async (e, env) => {
       const officer = await requireOfficer(env);
       const trace = await traceFor(env.tx, officer, e.traceId);
       const contacts = await contactsOf(env.tx, trace.id);
@@ -159,14 +159,14 @@ export function traceEffects(
         detail: { traceId: trace.id },
         at: env.now,
       });
-      if (contacts.length === 0) return [text(env.ctx.t("officials:followUp.none"))];
+      if (contacts.length === 0) return [text(env.ctx.t("tracing:followUp.none"))];
       const options = contacts.slice(0, 40).map((c) => ({
         id: `trace:fc:${c.id}`,
-        label: `#${c.id} F${c.degree} ${c.name || phoneOf(c)} · ${env.ctx.t(`officials:followUp.${c.followUp}`)}`,
+        label: `#${c.id} F${c.degree} ${c.name || phoneOf(c)} · ${env.ctx.t(`tracing:followUp.${c.followUp}`)}`,
       }));
-      return [text(env.ctx.t("officials:followUp.choose", { id: trace.id }), { options: rows(options) })];
+      return [text(env.ctx.t("tracing:followUp.choose", { id: trace.id }), { options: rows(options) })];
     },
-    "trace.followUpShow": async (e, env) => {
+    "tracing.followUpShow": async (e, env) => {
       const officer = await requireOfficer(env);
       const { contact, trace } = await contactFor(env.tx, officer, e.contactId);
       await audit(env.tx, {
@@ -179,7 +179,7 @@ export function traceEffects(
       });
       return [contactCard(contact, env.ctx, false)];
     },
-    "trace.followUp": async (e, env) => {
+    "tracing.followUp": async (e, env) => {
       const officer = await requireOfficer(env);
       const contact = await setFollowUp(env.tx, {
         officer,

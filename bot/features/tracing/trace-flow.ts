@@ -31,14 +31,14 @@ export function traceButtons(traceId: number, ctx: StepContext, f2 = true): Opti
   const t = ctx.t;
   return [
     [
-      ...(f2 ? [{ id: opt("f2", traceId), label: t("officials:trace.buttons.f2") }] : []),
-      { id: opt("f0", traceId), label: t("officials:trace.buttons.f0") },
+      ...(f2 ? [{ id: opt("f2", traceId), label: t("tracing:trace.buttons.f2") }] : []),
+      { id: opt("f0", traceId), label: t("tracing:trace.buttons.f0") },
     ],
     [
-      { id: opt("notify", traceId), label: t("officials:trace.buttons.notify") },
-      { id: opt("enroll", traceId), label: t("officials:trace.buttons.enroll") },
+      { id: opt("notify", traceId), label: t("tracing:trace.buttons.notify") },
+      { id: opt("enroll", traceId), label: t("tracing:trace.buttons.enroll") },
     ],
-    [{ id: opt("fu", traceId), label: t("officials:trace.buttons.followUp") }],
+    [{ id: opt("fu", traceId), label: t("tracing:trace.buttons.followUp") }],
   ];
 }
 
@@ -46,7 +46,7 @@ export function traceButtons(traceId: number, ctx: StepContext, f2 = true): Opti
 export function followUpButtons(contactId: number, ctx: StepContext): Option[][] {
   const b = (code: FollowUpCode) => ({
     id: opt("fs", contactId, code),
-    label: ctx.t(`officials:followUp.${FOLLOW_UP_CODES[code]}`),
+    label: ctx.t(`tracing:followUp.${FOLLOW_UP_CODES[code]}`),
   });
   return [
     [b("ok"), b("signs")],
@@ -59,8 +59,8 @@ const confirm = (question: string, yes: string, traceId: number, ctx: StepContex
     text(question, {
       options: [
         [
-          { id: opt(yes, traceId), label: ctx.t("officials:yes") },
-          { id: opt("no", traceId), label: ctx.t("officials:no") },
+          { id: opt(yes, traceId), label: ctx.t("tracing:yes") },
+          { id: opt("no", traceId), label: ctx.t("tracing:no") },
         ],
       ],
     }),
@@ -83,37 +83,37 @@ export function traceMenu(input: Input, ctx: StepContext): StepResult | null {
     case "f2":
       return done([{ type: "trace.f2", traceId: id }]);
     case "f0":
-      return confirm(t("officials:trace.confirmF0"), "f0ok", id, ctx);
+      return confirm(t("tracing:trace.confirmF0"), "f0ok", id, ctx);
     case "f0ok":
       return done(
-        [{ type: "trace.confirm", traceId: id }],
-        [text(t("officials:trace.working"), { edit: true })],
+        [{ type: "tracing.confirm", traceId: id }],
+        [text(t("tracing:trace.working"), { edit: true })],
       );
     case "notify":
-      return confirm(t("officials:trace.confirmNotify"), "notifyok", id, ctx);
+      return confirm(t("tracing:trace.confirmNotify"), "notifyok", id, ctx);
     case "notifyok":
       return done(
-        [{ type: "trace.notify", traceId: id }],
-        [text(t("officials:trace.working"), { edit: true })],
+        [{ type: "tracing.notify", traceId: id }],
+        [text(t("tracing:trace.working"), { edit: true })],
       );
     case "no":
-      return end([text(t("officials:trace.notDone"), { edit: true })]);
+      return end([text(t("tracing:trace.notDone"), { edit: true })]);
     case "enroll":
-      return done([{ type: "trace.enrollMenu", traceId: id }]);
+      return done([{ type: "tracing.enrollMenu", traceId: id }]);
     case "en":
-      return done([{ type: "trace.enroll", traceId: id, groupId: null }]);
+      return done([{ type: "tracing.enroll", traceId: id, groupId: null }]);
     case "eg": {
       const groupId = Number(m[3]);
-      return Number.isSafeInteger(groupId) ? done([{ type: "trace.enroll", traceId: id, groupId }]) : null;
+      return Number.isSafeInteger(groupId) ? done([{ type: "tracing.enroll", traceId: id, groupId }]) : null;
     }
     case "fu":
-      return done([{ type: "trace.followUpList", traceId: id }]);
+      return done([{ type: "tracing.followUpList", traceId: id }]);
     case "fc":
-      return done([{ type: "trace.followUpShow", contactId: id }]);
+      return done([{ type: "tracing.followUpShow", contactId: id }]);
     case "fs": {
       const code = m[3] as FollowUpCode | undefined;
       if (!code || !(code in FOLLOW_UP_CODES)) return null;
-      return done([{ type: "trace.followUp", contactId: id, status: FOLLOW_UP_CODES[code] }]);
+      return done([{ type: "tracing.followUp", contactId: id, status: FOLLOW_UP_CODES[code] }]);
     }
   }
   return null;
@@ -136,9 +136,9 @@ export function readWho(typed: string): TraceWho | null {
 function ask(days: number, ctx: StepContext, edit = false): Reply {
   const options = TRACE_DAYS.map((d) => ({
     id: opt("days", d),
-    label: `${d === days ? "✓ " : ""}${ctx.t("officials:trace.days", { n: d })}`,
+    label: `${d === days ? "✓ " : ""}${ctx.t("tracing:trace.days", { n: d })}`,
   }));
-  return text(ctx.t("officials:trace.ask", { n: days }), { options: rows(options, 3), edit });
+  return text(ctx.t("tracing:trace.ask", { n: days }), { options: rows(options, 3), edit });
 }
 
 const daysOf = (state: FlowState) => {
@@ -147,7 +147,7 @@ const daysOf = (state: FlowState) => {
 };
 
 const run = (who: TraceWho, days: number, ctx: StepContext): StepResult =>
-  end([text(ctx.t("officials:trace.searching"))], { effects: [{ type: "trace.run", who, days }] });
+  end([text(ctx.t("tracing:trace.searching"))], { effects: [{ type: "tracing.run", who, days }] });
 
 function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
   const menu = traceMenu(input, ctx);
@@ -163,7 +163,7 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
     const who = readWho(input.text);
     if (who) return run(who, days, ctx);
   }
-  return { state, replies: [text(`⚠️ ${ctx.t("officials:trace.badWho")}`), ask(days, ctx)] };
+  return { state, replies: [text(`⚠️ ${ctx.t("tracing:trace.badWho")}`), ask(days, ctx)] };
 }
 
 /** /trace: name the case (phone, ID number, photo of their personal QR), choose the period, get the F1s. */
@@ -176,7 +176,7 @@ export function createTraceFlow(): Flow {
       return { officer: (await officerScope(env.tx, env.user.id)) !== null };
     },
     start(ctx, payload) {
-      if (!(ctx.loaded as { officer: boolean }).officer) return end([text(ctx.t("officials:notOfficer"))]);
+      if (!(ctx.loaded as { officer: boolean }).officer) return end([text(ctx.t("tracing:notOfficer"))]);
       const who = payload ? readWho(payload) : null;
       if (who) return run(who, DEFAULT_TRACE_DAYS, ctx);
       const state: FlowState = { flow: TRACE_FLOW, step: "who", data: { days: DEFAULT_TRACE_DAYS } };

@@ -3,7 +3,7 @@ import type { DbOrTx } from "../../../db/client.js";
 import { checkpoints, traceContacts, traces, visits } from "../../../db/schema/index.js";
 import { audit } from "../../shared/audit.js";
 import { coveringScope, type OfficerScope, scopeCondition } from "../../shared/officer-scope.js";
-import { STAY_MAX_MINUTES } from "../checkpoints/index.js";
+import { STAY_MAX_MINUTES } from "../checkpoint/index.js";
 import { type CaseQuery, caseCandidates, caseInScope, type TraceCase } from "./case.js";
 import { type ContactDraft, contactsOf, draftContacts, placeNames } from "./contacts.js";
 import { DEFAULT_BUFFER_MINUTES, type Exposure, findF1, findF2 } from "./query.js";

@@ -3,7 +3,7 @@ import type { Channel } from "../../core/types.js";
 import type { OutboxMessage } from "./enqueue.js";
 import type { SenderLock } from "./lock.js";
 
-// The sender's contract with its callers and with a channel's transport (jobs/outbox-sender.ts).
+// The sender's contract with its callers and with a channel's transport (sender.ts).
 
 /** What became of one send, as the channel's transport classifies it. */
 export type TransportResult =
@@ -29,7 +29,7 @@ export interface OutboxSenderOptions {
   db: Db;
   channel: Channel;
   transport: OutboxTransport;
-  /** Exactly one sender per bot token: see jobs/outbox-lock.ts. */
+  /** Exactly one sender per bot token: see lock.ts. */
   lock: SenderLock;
   logger?: SenderLogger;
   /**

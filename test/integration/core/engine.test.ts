@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine, Feature, HandleRequest } from "../../../bot/core/engine.js";
 import type { Input } from "../../../bot/core/types.js";
-import { coreFeature } from "../../../bot/features/account/index.js";
+import { accountFeature } from "../../../bot/features/account/index.js";
 import type { Database } from "../../../db/client.js";
 import { identities, users } from "../../../db/schema/index.js";
 import { type FreshDatabase, freshDatabase } from "../../support/db.js";
@@ -177,11 +177,11 @@ describe("buttons of earlier messages mid-conversation", () => {
       name: "ping",
       idle: (input) =>
         input.kind === "option" && input.data === "ping:now"
-          ? { state: null, replies: [], effects: [{ type: "user.setLang", lang: "en" }] }
+          ? { state: null, replies: [], effects: [{ type: "account.setLang", lang: "en" }] }
           : null,
       effects: {},
     };
-    const local = testEngine(database, { features: [coreFeature(), feature] });
+    const local = testEngine(database, { features: [accountFeature(), feature] });
     const id = "ping-1";
     const say = (input: Input) =>
       local.handle({ channel: "telegram", externalUserId: id, chatId: id, input });

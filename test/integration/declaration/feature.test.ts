@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "../../../bot/core/engine.js";
 import type { Input, Reply } from "../../../bot/core/types.js";
-import { coreFeature } from "../../../bot/features/account/index.js";
+import { accountFeature } from "../../../bot/features/account/index.js";
 import { type Answers, FORM } from "../../../bot/features/declaration/form.js";
 import { declarationFeature } from "../../../bot/features/declaration/index.js";
 import { loadSigningKeys } from "../../../bot/shared/qr/signing-keys.js";
@@ -21,7 +21,7 @@ beforeAll(async () => {
   database = await fresh.open();
   engine = testEngine(database, {
     clock: () => now,
-    features: [coreFeature(), declarationFeature({ qrValidDays: 7 })],
+    features: [accountFeature(), declarationFeature({ qrValidDays: 7 })],
   });
 });
 afterAll(async () => {
@@ -109,7 +109,7 @@ describe("declaration feature on the engine", () => {
     // A restart: a new engine on the same database, nothing kept in memory.
     engine = testEngine(database, {
       clock: () => now,
-      features: [coreFeature(), declarationFeature({ qrValidDays: 7 })],
+      features: [accountFeature(), declarationFeature({ qrValidDays: 7 })],
     });
     const back = await say(cmd("declare"));
     expect(texts(back)).toContain("Bạn còn một tờ khai đang làm dở.");

@@ -2,8 +2,8 @@ import { asc, like } from "drizzle-orm";
 import type { Engine } from "../../../bot/core/engine.js";
 import { withPhoneListeners } from "../../../bot/core/phone-listeners.js";
 import type { FileSource, Input, Reply } from "../../../bot/core/types.js";
-import { coreFeature } from "../../../bot/features/account/index.js";
-import { invitationFeature, roleInvitationKind } from "../../../bot/features/invitations/index.js";
+import { accountFeature } from "../../../bot/features/account/index.js";
+import { invitationFeature, roleInvitationKind } from "../../../bot/features/invitation/index.js";
 import { monitoringFeature, monitoringPhoneListener } from "../../../bot/features/monitoring/index.js";
 import { groupInvitationKind } from "../../../bot/features/monitoring/invitation.js";
 import { decodeReply } from "../../../bot/platform/outbox/payload.js";
@@ -20,7 +20,7 @@ export function monitoringEngine(database: Database, clock: () => Date): Engine 
   return testEngine(database, {
     clock,
     features: [
-      withPhoneListeners(coreFeature(), [monitoringPhoneListener()]),
+      withPhoneListeners(accountFeature(), [monitoringPhoneListener()]),
       invitationFeature({ kinds: [roleInvitationKind(), groupInvitationKind({ timeZone: TZ })] }),
       monitoringFeature({ i18n, timeZone: TZ }),
     ],

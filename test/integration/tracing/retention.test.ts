@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCheckpoint } from "../../../bot/features/checkpoints/checkpoints.js";
+import { createCheckpoint } from "../../../bot/features/checkpoint/checkpoints.js";
 import { runRetention, scheduleRetention } from "../../../bot/features/retention/index.js";
 import { createScheduler } from "../../../bot/platform/scheduler.js";
 import type { Database } from "../../../db/client.js";

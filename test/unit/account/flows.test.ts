@@ -18,7 +18,7 @@ describe("language flow", () => {
     const started = language.start(ctx, "checkin cp_abc");
     const result = language.step(started.state!, { kind: "option", data: "language:en" }, ctx);
     expect(result.state).toBeNull();
-    expect(result.effects).toEqual([{ type: "user.setLang", lang: "en" }]);
+    expect(result.effects).toEqual([{ type: "account.setLang", lang: "en" }]);
     expect(result.next).toEqual({ flow: "registration", payload: "checkin cp_abc" });
     expect(result.replies[0]).toMatchObject({ text: "English selected." });
   });
@@ -26,7 +26,7 @@ describe("language flow", () => {
   it.each(["2", "English", "en"])("understands the typed answer %s", (typed) => {
     const ctx = stepContext({ user: { phone: "+84912345678" } });
     const result = language.step(language.start(ctx, "").state!, { kind: "text", text: typed }, ctx);
-    expect(result.effects).toEqual([{ type: "user.setLang", lang: "en" }]);
+    expect(result.effects).toEqual([{ type: "account.setLang", lang: "en" }]);
     expect(result.next).toBeUndefined();
   });
 
@@ -52,7 +52,7 @@ describe("registration flow", () => {
   it("stores the sender's own number in E.164", () => {
     const result = registration.step(state, { kind: "contact", phone: "84912345678", own: true }, ctx);
     expect(result.state).toBeNull();
-    expect(result.effects).toEqual([{ type: "user.setPhone", phone: "+84912345678" }]);
+    expect(result.effects).toEqual([{ type: "account.setPhone", phone: "+84912345678" }]);
     expect(result.replies[0]).toMatchObject({ removeKeyboard: true });
     expect(result.replies[0]?.kind === "text" && result.replies[0].text).toContain("0912 345 678");
   });
@@ -69,7 +69,7 @@ describe("registration flow", () => {
     expect(typed.effects).toBeUndefined();
     const terminal = stepContext({ channel: "terminal" });
     const ok = registration.step(state, { kind: "contact", phone: "0912 345 678", own: true }, terminal);
-    expect(ok.effects).toEqual([{ type: "user.setPhone", phone: "+84912345678" }]);
+    expect(ok.effects).toEqual([{ type: "account.setPhone", phone: "+84912345678" }]);
   });
 
   it("continues to the flow the person was heading for", () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { localesDir } from "../../../bot/core/i18n.js";
 import type { Input, Reply, StepResult } from "../../../bot/core/types.js";
@@ -58,11 +58,11 @@ describe("/trace", () => {
     const run = flow.step(week.state!, say("0912345678"), ctx());
     expect(run.state).toBeNull();
     expect(run.effects).toEqual([
-      { type: "trace.run", who: { by: "phone", value: "+84912345678" }, days: 7 },
+      { type: "tracing.run", who: { by: "phone", value: "+84912345678" }, days: 7 },
     ]);
     const photo = flow.step(started.state!, { kind: "photo", fileRef: "f1", size: 9 }, ctx());
     expect(photo.effects).toEqual([
-      { type: "trace.run", who: { by: "photo", value: "f1", size: 9 }, days: 14 },
+      { type: "tracing.run", who: { by: "photo", value: "f1", size: 9 }, days: 14 },
     ]);
   });
 
@@ -73,7 +73,7 @@ describe("/trace", () => {
     expect(textOf(bad)).toContain("neither a phone number nor an ID number");
     const direct = flow.start(ctx({ officer: true }), "001090012345");
     expect(direct.effects).toEqual([
-      { type: "trace.run", who: { by: "id", value: "001090012345" }, days: 14 },
+      { type: "tracing.run", who: { by: "id", value: "001090012345" }, days: 14 },
     ]);
   });
 });
@@ -84,25 +84,25 @@ describe("the buttons under a trace", () => {
     expect(buttons(notify)).toEqual(["trace:notifyok:12", "trace:no:12"]);
     expect(notify.effects).toBeUndefined();
     expect(traceMenu(press("trace:notifyok:12"), ctx())?.effects).toEqual([
-      { type: "trace.notify", traceId: 12 },
+      { type: "tracing.notify", traceId: 12 },
     ]);
     expect(buttons(traceMenu(press("trace:f0:12"), ctx())!)).toEqual(["trace:f0ok:12", "trace:no:12"]);
     expect(traceMenu(press("trace:f0ok:12"), ctx())?.effects).toEqual([
-      { type: "trace.confirm", traceId: 12 },
+      { type: "tracing.confirm", traceId: 12 },
     ]);
     expect(traceMenu(press("trace:no:12"), ctx())?.effects).toBeUndefined();
   });
 
   it("enroll in a new or a chosen group, list contacts and record their follow-up", () => {
     expect(traceMenu(press("trace:en:3"), ctx())?.effects).toEqual([
-      { type: "trace.enroll", traceId: 3, groupId: null },
+      { type: "tracing.enroll", traceId: 3, groupId: null },
     ]);
     expect(traceMenu(press("trace:eg:3:7"), ctx())?.effects).toEqual([
-      { type: "trace.enroll", traceId: 3, groupId: 7 },
+      { type: "tracing.enroll", traceId: 3, groupId: 7 },
     ]);
     for (const [code, status] of Object.entries(FOLLOW_UP_CODES))
       expect(traceMenu(press(`trace:fs:9:${code}`), ctx())?.effects).toEqual([
-        { type: "trace.followUp", contactId: 9, status },
+        { type: "tracing.followUp", contactId: 9, status },
       ]);
     expect(traceMenu(press("trace:fs:9:cured"), ctx())).toBeNull();
     expect(traceMenu(press("visitors:view:1"), ctx())).toBeNull();
@@ -120,7 +120,7 @@ describe("the buttons under a trace", () => {
 describe("/followup, /stats and /audit", () => {
   it("/followup takes the contact's short id", () => {
     const flow = createFollowUpFlow();
-    expect(flow.start(ctx(), "#42").effects).toEqual([{ type: "trace.followUpShow", contactId: 42 }]);
+    expect(flow.start(ctx(), "#42").effects).toEqual([{ type: "tracing.followUpShow", contactId: 42 }]);
     expect(textOf(flow.start(ctx(), "Lan"))).toContain("/followup 123");
   });
 
@@ -128,9 +128,9 @@ describe("/followup, /stats and /audit", () => {
     const flow = createStatsFlow();
     const started = flow.start(ctx({ officer: true }), "");
     expect(buttons(started)).toEqual(["stats:7", "stats:14", "stats:30"]);
-    expect(statsMenu(press("stats:14"), ctx())?.effects).toEqual([{ type: "stats.show", days: 14 }]);
+    expect(statsMenu(press("stats:14"), ctx())?.effects).toEqual([{ type: "tracing.stats", days: 14 }]);
     expect(statsMenu(press("stats:15"), ctx())).toBeNull();
-    expect(flow.start(ctx({ officer: true }), "30").effects).toEqual([{ type: "stats.show", days: 30 }]);
+    expect(flow.start(ctx({ officer: true }), "30").effects).toEqual([{ type: "tracing.stats", days: 30 }]);
   });
 
   it("/audit reads its filter and its export button keeps it", () => {
@@ -138,23 +138,27 @@ describe("/followup, /stats and /audit", () => {
     expect(readAuditArgs("actor 0912345678")).toEqual({ actor: "0912345678" });
     expect(readAuditArgs("subject #12")).toEqual({ subject: "#12" });
     expect(readAuditArgs("delete everything")).toBeNull();
-    expect(createAuditFlow().start(ctx(), "actor #3").effects).toEqual([{ type: "audit.show", actor: "#3" }]);
+    expect(createAuditFlow().start(ctx(), "actor #3").effects).toEqual([
+      { type: "tracing.audit", actor: "#3" },
+    ]);
     expect(auditMenu(press("audit:csv:s:#12"), ctx())?.effects).toEqual([
-      { type: "audit.show", subject: "#12", export: true },
+      { type: "tracing.audit", subject: "#12", export: true },
     ]);
   });
 });
 
-describe("the officials' texts", () => {
+describe("every namespace's texts", () => {
   it("have the same keys in Vietnamese and English", () => {
-    const keys = (lang: string): string[] => {
+    const keys = (lang: string, ns: string): string[] => {
       const walk = (o: Record<string, unknown>, p: string): string[] =>
         Object.entries(o).flatMap(([k, v]) =>
           v && typeof v === "object" ? walk(v as Record<string, unknown>, `${p}${k}.`) : [`${p}${k}`],
         );
-      return walk(JSON.parse(readFileSync(`${localesDir}/${lang}/officials.json`, "utf8")), "").sort();
+      return walk(JSON.parse(readFileSync(`${localesDir}/${lang}/${ns}`, "utf8")), "").sort();
     };
-    expect(keys("vi")).toEqual(keys("en"));
+    const files = readdirSync(`${localesDir}/vi`).sort();
+    expect(readdirSync(`${localesDir}/en`).sort()).toEqual(files);
+    for (const ns of files) expect(keys("vi", ns), ns).toEqual(keys("en", ns));
   });
 });
 
@@ -174,7 +178,7 @@ describe("/invite", () => {
     const r = run([[press("invite:role:district_officer")], [say("ha noi")], [press("invite:whole")]]);
     expect(r.effects).toEqual([
       {
-        type: "invite.create",
+        type: "tracing.invite",
         role: "district_officer",
         scope: { type: "province", id: "01" },
         label: "Hà Nội",
@@ -196,7 +200,7 @@ describe("/invite", () => {
     const chosen = flow.step(listed.state!, press("invite:comm:00004"), ctx({ chosen: matches[0] }));
     expect(chosen.effects).toEqual([
       {
-        type: "invite.create",
+        type: "tracing.invite",
         role: "commune_officer",
         scope: { type: "commune", id: "00004" },
         label: "Phường Ba Đình",

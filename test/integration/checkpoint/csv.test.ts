@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkpointsFromCsv, createCheckpointsFromCsv } from "../../../bot/features/checkpoints/csv.js";
+import { checkpointsFromCsv, createCheckpointsFromCsv } from "../../../bot/features/checkpoint/csv.js";
 import { ForbiddenError } from "../../../bot/shared/roles.js";
 import { parseCsv } from "../../../bot/shared/spreadsheet.js";
 import { setUserPhone } from "../../../bot/shared/users.js";

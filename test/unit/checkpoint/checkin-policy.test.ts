@@ -6,7 +6,7 @@ import {
   isValidStay,
   type OpenVisit,
   parseStay,
-} from "../../../bot/features/checkpoints/checkin-policy.js";
+} from "../../../bot/features/checkpoint/checkin-policy.js";
 import {
   checkpointCodeInQr,
   displayShortCode,
@@ -14,7 +14,7 @@ import {
   newShortCode,
   normalizeShortCode,
   SHORT_CODE_ALPHABET,
-} from "../../../bot/features/checkpoints/checkpoints.js";
+} from "../../../bot/features/checkpoint/checkpoints.js";
 import {
   addDays,
   localDayBounds,

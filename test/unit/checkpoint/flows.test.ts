@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { FlowState, Input, Reply, StepResult } from "../../../bot/core/types.js";
-import { checkinIdle, createCheckinFlow } from "../../../bot/features/checkpoints/checkin-flow.js";
-import { createCheckpointRegisterFlow } from "../../../bot/features/checkpoints/register-flow.js";
-import { createScanFlow } from "../../../bot/features/checkpoints/scan-flow.js";
-import { visitorsMenu } from "../../../bot/features/checkpoints/visitors-flow.js";
+import { checkinIdle, createCheckinFlow } from "../../../bot/features/checkpoint/checkin-flow.js";
+import { createCheckpointRegisterFlow } from "../../../bot/features/checkpoint/register-flow.js";
+import { createScanFlow } from "../../../bot/features/checkpoint/scan-flow.js";
+import { visitorsMenu } from "../../../bot/features/checkpoint/visitors-flow.js";
 import { stepContext } from "../../support/context.js";
 
 const ctx = (loaded?: unknown) => ({
@@ -92,7 +92,7 @@ describe("/checkpoint", () => {
 describe("check-in input without a flow", () => {
   const c = ctx();
   it.each([
-    [press("checkin:out:42"), { effects: [{ type: "checkin.checkout", visitId: 42 }] }],
+    [press("checkin:out:42"), { effects: [{ type: "checkpoint.checkout", visitId: 42 }] }],
     [say("abcd-2345"), { next: { flow: "checkin", payload: "sc_ABCD2345" } }],
     [
       { kind: "photo", fileRef: "f1", size: 1000 } as Input,
@@ -131,7 +131,7 @@ describe("check-in input without a flow", () => {
       "sc_X",
     );
     expect(ok.effects).toEqual([
-      { type: "checkin.record", checkpointId: 3, name: "Chợ", stayMinutes: 60, method: "code" },
+      { type: "checkpoint.checkin", checkpointId: 3, name: "Chợ", stayMinutes: 60, method: "code" },
     ]);
   });
 });

@@ -119,7 +119,7 @@ export function invitationFeature(opts: { kinds: InvitationKind[] }): Feature {
   };
 
   return {
-    name: "invitations",
+    name: "invitation",
     flows: [flow],
     deepLinks: [{ prefix: INVITE_PREFIX, flow: NAME }],
     effects: {

@@ -59,7 +59,7 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
   const effects: Pick<EffectHandlers, CheckpointEffectType> = {
     ...manageEffects({ botUsername, staffInviteDays: deps.staffInviteDays ?? 7 }),
 
-    "checkin.record": async (e, env) => {
+    "checkpoint.checkin": async (e, env) => {
       const outcome = await checkIn(env.tx, {
         checkpoint: { id: e.checkpointId, stayMinutes: e.stayMinutes },
         visitor: userVisitor(env.user.id),
@@ -70,13 +70,13 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
       });
       return checkinReply(outcome, e.name, env.ctx);
     },
-    "checkin.checkout": async (e, env) => {
+    "checkpoint.checkout": async (e, env) => {
       const outcome = await checkOut(env.tx, env.user.id, e.visitId, env.now);
       const id = outcome.kind === "none" ? undefined : outcome.visit.checkpointId;
       const name = id === undefined ? undefined : (await checkpointNames(env.tx, [id])).get(id);
       return [checkoutReply(outcome, name, env.ctx)];
     },
-    "checkin.checkoutCurrent": async (_e, env) => {
+    "checkpoint.checkoutCurrent": async (_e, env) => {
       const outcome = await checkOutCurrent(env.tx, env.user.id, env.now);
       const id = outcome.kind === "none" ? undefined : outcome.visit.checkpointId;
       const name = id === undefined ? undefined : (await checkpointNames(env.tx, [id])).get(id);
@@ -113,7 +113,7 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
   };
 
   return {
-    name: "checkpoints",
+    name: "checkpoint",
     flows: [
       createCheckinFlow(),
       createCheckoutFlow(),

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { autoCheckout } from "../../../bot/features/checkpoints/auto-checkout-job.js";
+import { autoCheckout } from "../../../bot/features/checkpoint/auto-checkout-job.js";
 import {
   checkpointByCode,
   checkpointByShortCode,
@@ -8,9 +8,9 @@ import {
   inviteStaff,
   type NewCheckpoint,
   rotateCheckpointCode,
-} from "../../../bot/features/checkpoints/checkpoints.js";
-import { type ExportLabels, visitTable } from "../../../bot/features/checkpoints/visit-export.js";
-import { exportVisits, visitorSummary } from "../../../bot/features/checkpoints/visit-log.js";
+} from "../../../bot/features/checkpoint/checkpoints.js";
+import { type ExportLabels, visitTable } from "../../../bot/features/checkpoint/visit-export.js";
+import { exportVisits, visitorSummary } from "../../../bot/features/checkpoint/visit-log.js";
 import {
   checkIn,
   checkOut,
@@ -19,7 +19,7 @@ import {
   staffCheckIn,
   userVisitor,
   walkInVisitor,
-} from "../../../bot/features/checkpoints/visits.js";
+} from "../../../bot/features/checkpoint/visits.js";
 import { ForbiddenError, grantRole } from "../../../bot/shared/roles.js";
 import { toCsv, toXlsx } from "../../../bot/shared/spreadsheet.js";
 import { setUserPhone } from "../../../bot/shared/users.js";

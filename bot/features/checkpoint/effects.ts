@@ -1,6 +1,6 @@
 import type { CheckpointKind } from "./checkpoints.js";
 
-/** Effects of the checkpoint feature, run by bot/features/checkpoints.ts inside the update's transaction. */
+/** Effects of the checkpoint feature, run by index.ts inside the update's transaction. */
 declare module "../../core/types.js" {
   interface EffectMap {
     "checkpoint.create": {
@@ -14,14 +14,14 @@ declare module "../../core/types.js" {
       stayMinutes: number;
     };
     /** The visitor checks themselves in (the checkpoint was read by the flow's load, in the same transaction). */
-    "checkin.record": {
+    "checkpoint.checkin": {
       checkpointId: number;
       name: string;
       stayMinutes: number;
       method: "link" | "photo" | "code";
     };
-    "checkin.checkout": { visitId: number };
-    "checkin.checkoutCurrent": Record<never, never>;
+    "checkpoint.checkout": { visitId: number };
+    "checkpoint.checkoutCurrent": Record<never, never>;
     /** A photo (or image file) sent with no flow active: a poster to check in at, or a personal QR for staff. */
     "checkpoint.photo": { fileRef: string; size?: number };
     /** A photo sent in staff scanning mode, of a resident's personal QR. */
@@ -38,9 +38,9 @@ declare module "../../core/types.js" {
 
 export type CheckpointEffectType =
   | "checkpoint.create"
-  | "checkin.record"
-  | "checkin.checkout"
-  | "checkin.checkoutCurrent"
+  | "checkpoint.checkin"
+  | "checkpoint.checkout"
+  | "checkpoint.checkoutCurrent"
   | "checkpoint.photo"
   | "checkpoint.staffPhoto"
   | "checkpoint.staffManual"

@@ -3,8 +3,8 @@ import {
   type Checkpoint,
   checkpointCodeInQr,
   newCode,
-} from "../../../bot/features/checkpoints/checkpoints.js";
-import { checkpointLink, initials, posterInput } from "../../../bot/features/checkpoints/replies.js";
+} from "../../../bot/features/checkpoint/checkpoints.js";
+import { checkpointLink, initials, posterInput } from "../../../bot/features/checkpoint/replies.js";
 import { renderPosterPdf, renderPosterPng } from "../../../bot/render/poster.js";
 import { createQrDecoder } from "../../../bot/shared/qr/decode.js";
 import { i18n } from "../../support/context.js";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "../../../bot/core/engine.js";
 import type { Input } from "../../../bot/core/types.js";
-import { coreFeature } from "../../../bot/features/account/index.js";
-import { invitationFeature, roleInvitationKind } from "../../../bot/features/invitations/index.js";
+import { accountFeature } from "../../../bot/features/account/index.js";
+import { invitationFeature, roleInvitationKind } from "../../../bot/features/invitation/index.js";
 import { createInvitation } from "../../../bot/shared/invitations.js";
 import { ForbiddenError, grantsOf, hasRole, requireRole, scopesOf } from "../../../bot/shared/roles.js";
 import type { Database } from "../../../db/client.js";
@@ -19,7 +19,7 @@ beforeAll(async () => {
   database = await fresh.open();
   engine = testEngine(database, {
     clock: () => now,
-    features: [coreFeature(), invitationFeature({ kinds: [roleInvitationKind()] })],
+    features: [accountFeature(), invitationFeature({ kinds: [roleInvitationKind()] })],
   });
 });
 afterAll(async () => {

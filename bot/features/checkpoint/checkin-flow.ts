@@ -80,7 +80,7 @@ export function createCheckinFlow(): Flow {
       }
       const { id, name, stayMinutes } = l.checkpoint;
       return end([], {
-        effects: [{ type: "checkin.record", checkpointId: id, name, stayMinutes, method: l.method }],
+        effects: [{ type: "checkpoint.checkin", checkpointId: id, name, stayMinutes, method: l.method }],
       });
     },
     step: () => end([]),
@@ -90,7 +90,7 @@ export function createCheckinFlow(): Flow {
 
 /** /checkout: ends the person's open visit wherever it is. */
 export function createCheckoutFlow(): Flow {
-  const run = () => end([], { effects: [{ type: "checkin.checkoutCurrent" }] });
+  const run = () => end([], { effects: [{ type: "checkpoint.checkoutCurrent" }] });
   return { name: "checkout", commands: ["checkout"], start: run, step: run, prompt: () => [] };
 }
 
@@ -103,7 +103,7 @@ const IMAGE = /^image\/(jpeg|png|webp)$/;
 export function checkinIdle(input: Input, ctx: StepContext): StepResult | null {
   if (input.kind === "option") {
     const m = new RegExp(`^${CHECKIN_FLOW}:out:(\\d{1,15})$`).exec(input.data);
-    return m ? end([], { effects: [{ type: "checkin.checkout", visitId: Number(m[1]) }] }) : null;
+    return m ? end([], { effects: [{ type: "checkpoint.checkout", visitId: Number(m[1]) }] }) : null;
   }
   if (input.kind === "text") {
     const code = normalizeShortCode(input.text);
