@@ -37,6 +37,8 @@ export interface AppOptions {
   stdin?: Readable & { isTTY?: boolean };
   stdout?: Writable;
   logDestination?: DestinationStream;
+  /** Sees every statement sent to PostgreSQL (benches and tests count them). */
+  onStatement?: (text: string) => void;
   /** Called when the terminal's input ends and everything typed has been answered. */
   onTerminalClose?: () => void;
 }
@@ -92,7 +94,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     destination: logDestination,
   });
   const clock = opts.clock ?? (() => new Date());
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    preparedStatements: config.preparedStatements,
+    onStatement: opts.onStatement,
+  });
   logger.info({ database: database.kind }, "database ready");
 
   await ensureTelegramAdmins(database.db, config.adminTelegramIds, (ref) =>

@@ -35,17 +35,29 @@ export interface OpenOptions {
   dataDir: string;
   /** Pool size for postgres.js. */
   maxConnections?: number;
+  /**
+   * Named prepared statements on PostgreSQL (default true): each statement is parsed once per connection and
+   * then costs one round trip instead of two. Turn off behind a pooler that hands a session's statements to
+   * other clients (PgBouncer in transaction or statement mode before 1.21, or without max_prepared_statements).
+   */
+  preparedStatements?: boolean;
+  /** Sees every statement sent to PostgreSQL, begin and commit included (counting, in tests and benches). */
+  onStatement?: (text: string) => void;
 }
 
 /** Opens PostgreSQL when a URL is given, else embedded PGlite under dataDir, and applies migrations. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
+    const prepare = opts.preparedStatements ?? true;
+    const onStatement = opts.onStatement;
     const client = postgres(opts.databaseUrl, {
       max: opts.maxConnections ?? 10,
       onnotice: () => {},
       connection: { application_name: "health-bot" },
+      prepare,
+      ...(onStatement ? { debug: (_conn: number, text: string) => onStatement(text) } : {}),
     });
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const db = drizzlePostgres(prepare ? alwaysPrepared(client) : client, { schema }) as unknown as Db;
     // Several instances may start together: serialise their migrations on one dedicated connection.
     const migrator = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
     try {
@@ -76,6 +88,32 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       if (!client.closed) await client.close();
     },
   };
+}
+
+/**
+ * drizzle asks postgres.js for a named prepared statement only for queries given a name with `.prepare()`, and
+ * an unnamed parameterised statement costs two round trips (Parse/Describe, then Bind/Execute). This view of
+ * the client lets postgres.js prepare every statement once per connection and reuse it: one round trip after
+ * the first. Transactions get the same view of their connection.
+ */
+function alwaysPrepared(client: postgres.Sql): postgres.Sql {
+  const wrap = <T extends object>(sql: T): T =>
+    new Proxy(sql, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== "function") return value;
+        if (key === "unsafe")
+          return (text: string, params?: unknown[], options?: object) =>
+            value.call(target, text, params, { ...options, prepare: true });
+        if (key === "begin" || key === "savepoint")
+          return (...args: unknown[]) => {
+            const fn = args.pop() as (inner: object) => unknown;
+            return value.call(target, ...args, (inner: object) => fn(wrap(inner)));
+          };
+        return value.bind(target);
+      },
+    });
+  return wrap(client);
 }
 
 async function pingDb(db: Db): Promise<boolean> {
