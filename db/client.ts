@@ -30,6 +30,8 @@ export const migrationsFolder = fileURLToPath(new URL("./migrations", import.met
 // Any constant works; it only has to be the same for every instance migrating the same database.
 const MIGRATION_LOCK = 72_410_001;
 
+export type StatementObserver = (text: string, connection: string) => void;
+
 export interface OpenOptions {
   databaseUrl?: string;
   dataDir: string;
@@ -41,8 +43,11 @@ export interface OpenOptions {
    * other clients (PgBouncer in transaction or statement mode before 1.21, or without max_prepared_statements).
    */
   preparedStatements?: boolean;
-  /** Sees every statement sent to PostgreSQL, begin and commit included (counting, in tests and benches). */
-  onStatement?: (text: string) => void;
+  /**
+   * Sees every statement sent to the database, begin and commit included, with the connection (PostgreSQL) or
+   * transaction (PGlite) it went out on: for counting statements in tests and benches.
+   */
+  onStatement?: StatementObserver;
 }
 
 /** Opens PostgreSQL when a URL is given, else embedded PGlite under dataDir, and applies migrations. */
@@ -55,7 +60,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       onnotice: () => {},
       connection: { application_name: "health-bot" },
       prepare,
-      ...(onStatement ? { debug: (_conn: number, text: string) => onStatement(text) } : {}),
+      ...(onStatement ? { debug: (conn: number, text: string) => onStatement(text, `pg${conn}`) } : {}),
     });
     const db = drizzlePostgres(prepare ? alwaysPrepared(client) : client, { schema }) as unknown as Db;
     // Several instances may start together: serialise their migrations on one dedicated connection.
@@ -77,7 +82,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const pgliteDir = join(opts.dataDir, "pglite");
   mkdirSync(pgliteDir, { recursive: true });
   const client = await PGlite.create({ dataDir: pgliteDir });
-  const pdb = drizzlePglite(client, { schema });
+  const pdb = drizzlePglite(opts.onStatement ? observedPglite(client, opts.onStatement) : client, { schema });
   await migratePglite(pdb, { migrationsFolder });
   const db = pdb as unknown as Db;
   return {
@@ -114,6 +119,40 @@ function alwaysPrepared(client: postgres.Sql): postgres.Sql {
       },
     });
   return wrap(client);
+}
+
+/** PGlite with every query reported, and each transaction's begin and commit (or rollback) around its own. */
+function observedPglite(client: PGlite, onStatement: StatementObserver): PGlite {
+  let transactions = 0;
+  const wrap = <T extends object>(target: T, connection: string): T =>
+    new Proxy(target, {
+      get(t, key, receiver) {
+        const value: unknown = Reflect.get(t, key, receiver);
+        if (typeof value !== "function") return value;
+        if (key === "query" || key === "exec")
+          return (text: string, ...rest: unknown[]) => {
+            onStatement(text, connection);
+            return value.call(t, text, ...rest);
+          };
+        if (key === "transaction")
+          return async (fn: (tx: object) => Promise<unknown>) => {
+            const id = `tx${++transactions}`;
+            return value.call(t, async (tx: object) => {
+              onStatement("begin", id);
+              try {
+                const result = await fn(wrap(tx, id));
+                onStatement("commit", id);
+                return result;
+              } catch (error) {
+                onStatement("rollback", id);
+                throw error;
+              }
+            });
+          };
+        return value.bind(t);
+      },
+    });
+  return wrap(client, "pglite");
 }
 
 async function pingDb(db: Db): Promise<boolean> {

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCheckpoint } from "../../bot/features/checkpoint/checkpoints.js";
+import { startTestBot, type TestBot } from "../support/bot-harness.js";
+import { declare, registered, said, visitsOf } from "./checkpoints-support.js";
+
+/**
+ * The number of statements a check-in costs, counted as the database receives them (begin and commit
+ * included), so that a change adding a round trip to the hottest path fails here instead of slowing it
+ * silently. Not timed: only counted.
+ */
+
+/** Statements sent, in order, per connection (PostgreSQL) or per transaction (PGlite). */
+const sent: { text: string; connection: string }[] = [];
+let bot: TestBot;
+let now = new Date("2021-08-01T02:00:00Z");
+const later = (minutes: number) => {
+  now = new Date(now.getTime() + minutes * 60_000);
+};
+
+beforeAll(async () => {
+  bot = await startTestBot({
+    clock: () => now,
+    onStatement: (text, connection) => sent.push({ text, connection }),
+  });
+});
+afterAll(async () => {
+  await bot?.stop();
+});
+
+/** Each transaction that went out since `from`, as its statements from begin to commit. */
+function transactionsSince(from: number): string[][] {
+  const open = new Map<string, string[]>();
+  const done: string[][] = [];
+  for (const { text, connection } of sent.slice(from)) {
+    const s = text.trim().toLowerCase();
+    if (s.startsWith("begin")) open.set(connection, [s]);
+    else if (open.has(connection)) {
+      open.get(connection)!.push(s);
+      if (s === "commit" || s === "rollback") {
+        done.push(open.get(connection)!);
+        open.delete(connection);
+      }
+    }
+  }
+  return done;
+}
+
+/** The one transaction that inserted a visit, or that read the visitor's open visit. */
+function checkinTransaction(from: number): string[] {
+  const found = transactionsSince(from).filter((tx) => tx.some((s) => s.includes('"processed_updates"')));
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+describe("a returning resident's check-in", () => {
+  it("costs at most 6 statements, begin and commit included, whether it opens, moves or repeats a visit", async () => {
+    const manager = await registered(bot);
+    const place = {
+      phone: null,
+      provinceCode: "01",
+      communeCode: null,
+      address: "1 Tràng Tiền",
+      kind: "shop" as const,
+      stayMinutes: 240,
+      parentId: null,
+    };
+    const db = bot.app.database.db;
+    const a = await createCheckpoint(db, manager.userId, { ...place, name: "Cửa hàng A" }, now);
+    const b = await createCheckpoint(db, manager.userId, { ...place, name: "Cửa hàng B" }, now);
+    const r = await registered(bot);
+    await declare(bot, r.userId, now);
+
+    later(1);
+    let mark = sent.length;
+    let since = await r.u.command("start", `cp_${a.code}`);
+    expect(said(r.u, since)).toContain("Checked in at “Cửa hàng A”");
+    const first = checkinTransaction(mark);
+
+    later(1);
+    mark = sent.length;
+    since = await r.u.command("start", `cp_${b.code}`);
+    expect(said(r.u, since)).toContain("You were checked out of “Cửa hàng A”");
+    expect(said(r.u, since)).toContain("Checked in at “Cửa hàng B”");
+    const moved = checkinTransaction(mark);
+
+    later(1);
+    mark = sent.length;
+    since = await r.u.command("start", `cp_${b.code}`);
+    expect(said(r.u, since)).toContain("already checked in at “Cửa hàng B”");
+    const again = checkinTransaction(mark);
+
+    expect(await visitsOf(bot, r.userId)).toMatchObject([
+      { checkpointId: a.id, endedHow: "superseded" },
+      { checkpointId: b.id, checkedOutAt: null },
+    ]);
+    for (const tx of [first, moved, again]) {
+      expect(tx[0]).toMatch(/^begin/);
+      expect(tx.at(-1)).toBe("commit");
+      expect(tx.length, tx.join("\n")).toBeLessThanOrEqual(6);
+    }
+    // Nothing but the visit changes: no session write, no reachability delete, no second user read.
+    for (const tx of [first, moved, again]) {
+      expect(tx.some((s) => s.includes('update "sessions"'))).toBe(false);
+      expect(tx.some((s) => s.includes('"chat_reachability"') && s.startsWith("delete"))).toBe(false);
+    }
+  });
+});
