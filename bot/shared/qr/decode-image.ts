@@ -72,8 +72,8 @@ export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<Ch
 export interface PixelTreatment {
   /** Enlarge to maxSide when the photo is smaller (a thumbnail, a small code): never by default. */
   enlarge?: boolean;
-  /** Unsharp mask of this sigma. */
-  sharpen?: number;
+  /** Unsharp mask: sigma, and how hard flat (m1) and jagged (m2) areas are sharpened (sharp's defaults 1, 2). */
+  sharpen?: { sigma: number; m1?: number; m2?: number };
   /** Stretch the levels to the full range. */
   normalise?: boolean;
 }
@@ -101,7 +101,7 @@ export async function toRgba(
       })
       .flatten({ background: "#ffffff" });
     if (treatment.normalise) pipeline = pipeline.normalise();
-    if (treatment.sharpen) pipeline = pipeline.sharpen({ sigma: treatment.sharpen });
+    if (treatment.sharpen) pipeline = pipeline.sharpen(treatment.sharpen);
     const { data, info } = await pipeline
       .toColourspace("srgb")
       .ensureAlpha()

@@ -62,10 +62,11 @@ export interface QrAttempt {
  * binarizer, which copes with a large bright patch better than the local one. Cheap attempts first.
  */
 export const QR_RETRIES: QrAttempt[] = [
-  { side: 2000, treatment: { enlarge: true, sharpen: 2 }, onlyUnder: 1000 },
+  { side: 2000, treatment: { enlarge: true, sharpen: { sigma: 3, m1: 2, m2: 8 } }, onlyUnder: 1000 },
   { side: 640 },
   { side: "scale:1" },
-  { side: "scale:0", treatment: { sharpen: 2 } },
+  { side: "scale:0", treatment: { sharpen: { sigma: 1.5, m1: 3, m2: 10 } } },
+  { side: "scale:0", treatment: { sharpen: { sigma: 3, m1: 2, m2: 8 } } },
   { side: "scale:0", treatment: { normalise: true } },
   { side: 1000, binarizer: "GlobalHistogram" },
   { side: "scale:2" },
