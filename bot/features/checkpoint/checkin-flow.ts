@@ -62,13 +62,13 @@ async function load(env: LoadEnv): Promise<Loaded> {
  * `/start cp_<code>` (and a decoded poster photo, and a typed short code): someone who has not declared yet
  * is taken through the declaration first, and comes back here when it is sent.
  */
-export function createCheckinFlow(): Flow {
+export function createCheckinFlow(): Flow<Loaded> {
   return {
     name: CHECKIN_FLOW,
     requiresPhone: true,
     load,
     start(ctx, payload) {
-      const l = ctx.loaded as Loaded;
+      const l = ctx.loaded;
       if (!l.checkpoint) {
         const key = l.method === "code" ? "checkpoint:checkin.unknownCode" : "checkpoint:checkin.unknown";
         return end([text(ctx.t(key))]);

@@ -116,7 +116,7 @@ function prompt(state: FlowState, ctx: StepContext): Reply[] {
  * /scan: staff mode. Each photo of a resident's personal QR (or a dependent's card) checks them in at the
  * staff's checkpoint; "By name and phone" checks in someone without a smartphone. Stays on until Done.
  */
-export function createScanFlow(): Flow {
+export function createScanFlow(): Flow<Place[] | undefined> {
   return {
     name: SCAN_FLOW,
     commands: ["scan"],
@@ -127,7 +127,7 @@ export function createScanFlow(): Flow {
       return places.slice(0, 30).map((c) => ({ id: c.id, name: c.name }));
     },
     start(ctx) {
-      const places = (ctx.loaded ?? []) as Place[];
+      const places = ctx.loaded ?? [];
       if (places.length === 0) return end([text(ctx.t("checkpoint:scan.notStaff"))]);
       if (places.length === 1) return scanning(places[0]!, ctx);
       const state: FlowState = { flow: SCAN_FLOW, step: "choose", data: { places } };

@@ -117,7 +117,7 @@ function prompt(state: FlowState, ctx: StepContext) {
 }
 
 /** /visitors: the manager's view of who is inside, the visit log export, staff invitations, a new code. */
-export function createVisitorsFlow(): Flow {
+export function createVisitorsFlow(): Flow<Place[] | undefined> {
   return {
     name: VISITORS_FLOW,
     commands: ["visitors"],
@@ -128,7 +128,7 @@ export function createVisitorsFlow(): Flow {
       return places.slice(0, 30).map((c) => ({ id: c.id, name: c.name }));
     },
     start(ctx) {
-      const places = (ctx.loaded ?? []) as Place[];
+      const places = ctx.loaded ?? [];
       if (places.length === 0) return end([text(ctx.t("checkpoint:visitors.notManager"))]);
       if (places.length === 1)
         return end([], { effects: [{ type: "checkpoint.view", checkpointId: places[0]!.id }] });

@@ -2,7 +2,7 @@ import type { TFunction } from "i18next";
 import type { Tx } from "../../../db/client.js";
 import type { Feature } from "../../core/engine.js";
 import { end, text } from "../../core/replies.js";
-import type { Flow, Reply, StepContext, UserView } from "../../core/types.js";
+import type { Flow, LoadEnv, Reply, StepContext, UserView } from "../../core/types.js";
 import {
   findInvitation,
   INVITE_PREFIX,
@@ -82,16 +82,16 @@ export function invitationFeature(opts: { kinds: InvitationKind[] }): Feature {
       ],
     });
 
-  const flow: Flow = {
+  const flow: Flow<Loaded> = {
     name: NAME,
     requiresPhone: true,
-    async load(env) {
+    async load(env: LoadEnv) {
       const token = String(env.payload ?? env.state?.data.token ?? "").replace(INVITE_PREFIX, "");
       const lookup = await findInvitation(env.tx, token, { now: env.now, userId: env.user.id });
       return { lookup, token } satisfies Loaded & { token: string };
     },
     start(ctx, payload) {
-      const { lookup } = ctx.loaded as Loaded;
+      const { lookup } = ctx.loaded;
       const kind = lookup.status === "ok" ? kinds.get(lookup.kind) : undefined;
       if (lookup.status !== "ok" || !kind) return end([refusal(lookup, ctx)]);
       const description = kind.describe(lookup.payload, ctx.t);

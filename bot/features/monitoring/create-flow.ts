@@ -179,7 +179,7 @@ function prompt(s: FlowState, ctx: StepContext): Reply[] {
 }
 
 /** /newgroup: a facility manager or commune officer opens a quarantine facility, home group or lockdown area. */
-export function createGroupFlow(): Flow {
+export function createGroupFlow(): Flow<Loaded | undefined> {
   return {
     name: CREATE_FLOW,
     commands: ["newgroup"],
@@ -196,7 +196,7 @@ export function createGroupFlow(): Flow {
       return { facility: rights.facility, communes };
     },
     start(ctx) {
-      const loaded = (ctx.loaded ?? { facility: false, communes: [] }) as Loaded;
+      const loaded: Loaded = ctx.loaded ?? { facility: false, communes: [] };
       const data: Data = { ...loaded };
       const kinds = kindsFor(data);
       if (kinds.length === 0) return end([text(ctx.t("monitoring:create.notAllowed"))]);

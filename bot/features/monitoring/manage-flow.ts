@@ -1,5 +1,6 @@
 import { end, rows, text } from "../../core/replies.js";
 import type {
+  AnyFlow,
   Effect,
   Flow,
   FlowState,
@@ -171,8 +172,8 @@ function prompt(s: FlowState, ctx: StepContext) {
 }
 
 /** /group: a manager's view of their group; /broadcast: a text to everyone in it. */
-export function createManageFlows(): Flow[] {
-  const manage: Flow = {
+export function createManageFlows(): AnyFlow[] {
+  const manage: Flow<Place[] | undefined> = {
     name: MANAGE_FLOW,
     commands: ["group"],
     requiresPhone: true,
@@ -182,7 +183,7 @@ export function createManageFlows(): Flow[] {
       return groups.map((g) => ({ id: g.id, name: g.name }));
     },
     start(ctx, payload) {
-      const places = (ctx.loaded ?? []) as Place[];
+      const places = ctx.loaded ?? [];
       const purpose = payload === "bc" ? "bc" : "view";
       if (places.length === 0) return end([text(ctx.t("monitoring:notManager"))]);
       if (places.length === 1) {

@@ -175,7 +175,7 @@ function prompt(s: FlowState, ctx: StepContext): Reply[] {
 }
 
 /** /report (and the reminder's button): the daily health report, for oneself or a dependent. */
-export function createDailyReportFlow(opts: { timeZone: string }): Flow {
+export function createDailyReportFlow(opts: { timeZone: string }): Flow<Loaded | undefined> {
   return {
     name: REPORT_FLOW,
     commands: ["report"],
@@ -194,7 +194,7 @@ export function createDailyReportFlow(opts: { timeZone: string }): Flow {
       return { targets, waiting: await waitingForPhone(env.tx, env.user.phone) };
     },
     start(ctx, payload) {
-      const { targets, waiting } = (ctx.loaded ?? { targets: [], waiting: 0 }) as Loaded;
+      const { targets, waiting } = ctx.loaded ?? { targets: [], waiting: 0 };
       // Listed by a manager and not linked yet: link first, then come back here.
       if (waiting > 0) return end([], { effects: [{ type: "monitoring.linkMine", report: true }] });
       if (targets.length === 0) return end([text(ctx.t("monitoring:report.notEnrolled"))]);

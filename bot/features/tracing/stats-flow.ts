@@ -25,7 +25,7 @@ export function statsMenu(input: Input, ctx: StepContext): StepResult | null {
 }
 
 /** /stats [days]: numbers and charts for the officer's communes or province. */
-export function createStatsFlow(): Flow {
+export function createStatsFlow(): Flow<{ officer: boolean }> {
   return {
     name: STATS_FLOW,
     commands: ["stats"],
@@ -34,7 +34,7 @@ export function createStatsFlow(): Flow {
       return { officer: (await officerScope(env.tx, env.user.id)) !== null };
     },
     start(ctx, payload) {
-      if (!(ctx.loaded as { officer: boolean }).officer) return end([text(ctx.t("tracing:notOfficer"))]);
+      if (!ctx.loaded.officer) return end([text(ctx.t("tracing:notOfficer"))]);
       const days = Number(payload.trim());
       if ((STATS_DAYS as readonly number[]).includes(days))
         return end([], { effects: [{ type: "tracing.stats", days }] });

@@ -167,7 +167,7 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
 }
 
 /** /trace: name the case (phone, ID number, photo of their personal QR), choose the period, get the F1s. */
-export function createTraceFlow(): Flow {
+export function createTraceFlow(): Flow<{ officer: boolean }> {
   return {
     name: TRACE_FLOW,
     commands: ["trace"],
@@ -176,7 +176,7 @@ export function createTraceFlow(): Flow {
       return { officer: (await officerScope(env.tx, env.user.id)) !== null };
     },
     start(ctx, payload) {
-      if (!(ctx.loaded as { officer: boolean }).officer) return end([text(ctx.t("tracing:notOfficer"))]);
+      if (!ctx.loaded.officer) return end([text(ctx.t("tracing:notOfficer"))]);
       const who = payload ? readWho(payload) : null;
       if (who) return run(who, DEFAULT_TRACE_DAYS, ctx);
       const state: FlowState = { flow: TRACE_FLOW, step: "who", data: { days: DEFAULT_TRACE_DAYS } };
