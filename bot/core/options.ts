@@ -4,8 +4,8 @@ import type { Input } from "./types.js";
 export const OPTION_ID_MAX_BYTES = 64;
 
 /**
- * One argument of a button id: a non-negative integer, a short token (letters, digits, `_`, `-`, `.`), or
- * either of them optional (only last).
+ * One argument of a button id: a non-negative integer, a short token (letters, digits and `_ - . + #`), or
+ * either of them optional (optional ones come last).
  */
 export type OptionArg = "int" | "str" | "int?" | "str?";
 
@@ -25,7 +25,7 @@ type BuildArgs<T extends readonly OptionArg[]> = T extends readonly [
   infer Last extends OptionArg,
 ]
   ? Last extends "int?" | "str?"
-    ? [...ArgValues<Head>, ArgValue<Last>?]
+    ? [...BuildArgs<Head>, ArgValue<Last>?]
     : ArgValues<T>
   : ArgValues<T>;
 
@@ -50,7 +50,7 @@ export interface OptionCodec<S extends Record<string, readonly OptionArg[]>> {
 }
 
 const INT = /^\d{1,15}$/;
-const TOKEN = /^[A-Za-z0-9_.-]{1,40}$/;
+const TOKEN = /^[A-Za-z0-9_.+#-]{1,40}$/;
 
 /**
  * Button ids of one flow or feature, declared once: `prefix:action:arg…`. Jobs, replies and flows build and
@@ -65,8 +65,8 @@ export function optionCodec<const S extends Record<string, readonly OptionArg[]>
   for (const [action, args] of Object.entries(spec)) {
     if (!TOKEN.test(action)) throw new Error(`bad option action ${prefix}:${action}`);
     const firstOptional = args.findIndex((a) => a.endsWith("?"));
-    if (firstOptional !== -1 && firstOptional !== args.length - 1)
-      throw new Error(`only the last argument of ${prefix}:${action} may be optional`);
+    if (firstOptional !== -1 && args.slice(firstOptional).some((a) => !a.endsWith("?")))
+      throw new Error(`optional arguments of ${prefix}:${action} must come last`);
   }
 
   const build = (action: string, ...args: unknown[]): string => {
@@ -75,7 +75,11 @@ export function optionCodec<const S extends Record<string, readonly OptionArg[]>
     const parts: string[] = [prefix, action];
     kinds.forEach((kind, i) => {
       const v = args[i];
-      if (v === undefined && kind.endsWith("?")) return;
+      if (v === undefined && kind.endsWith("?")) {
+        if (args.slice(i).some((x) => x !== undefined))
+          throw new Error(`option ${prefix}:${action}: argument ${i} is missing before a later one`);
+        return;
+      }
       const s = String(v);
       const ok = kind.startsWith("int") ? Number.isSafeInteger(v) && (v as number) >= 0 : TOKEN.test(s);
       if (!ok) throw new Error(`option ${prefix}:${action}: argument ${i} (${kind}) is not valid`);
