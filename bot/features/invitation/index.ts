@@ -1,6 +1,7 @@
 import type { TFunction } from "i18next";
 import type { Tx } from "../../../db/client.js";
 import type { Feature } from "../../core/engine.js";
+import { optionCodec } from "../../core/options.js";
 import { end, text } from "../../core/replies.js";
 import type { Flow, LoadEnv, Reply, StepContext, UserView } from "../../core/types.js";
 import {
@@ -62,6 +63,7 @@ export function roleInvitationKind(): InvitationKind {
 }
 
 const NAME = "invitation";
+const invitationOptions = optionCodec(NAME, { accept: [], decline: [] });
 
 type Loaded = { lookup: InvitationLookup; description?: string };
 
@@ -76,8 +78,8 @@ export function invitationFeature(opts: { kinds: InvitationKind[] }): Feature {
     text(ctx.t("invitation:question", { description }), {
       options: [
         [
-          { id: `${NAME}:accept`, label: ctx.t("invitation:accept") },
-          { id: `${NAME}:decline`, label: ctx.t("invitation:decline") },
+          { id: invitationOptions.build("accept"), label: ctx.t("invitation:accept") },
+          { id: invitationOptions.build("decline"), label: ctx.t("invitation:decline") },
         ],
       ],
     });
@@ -106,12 +108,12 @@ export function invitationFeature(opts: { kinds: InvitationKind[] }): Feature {
     },
     prompt: (state, ctx) => [question(String(state.data.description ?? ""), ctx)],
     step(state, input, ctx) {
-      if (input.kind === "option" && input.data === `${NAME}:accept`) {
+      if (invitationOptions.match(input, "accept")) {
         return end([text(ctx.t("invitation:acceptedShort"), { edit: true })], {
           effects: [{ type: "invitation.accept", token: String(state.data.token) }],
         });
       }
-      if (input.kind === "option" && input.data === `${NAME}:decline`) {
+      if (invitationOptions.match(input, "decline")) {
         return end([text(ctx.t("invitation:declined"), { edit: true })]);
       }
       return { state, replies: [text(ctx.t("invitation:pressButton")), ...flow.prompt(state, ctx)] };
