@@ -1,5 +1,7 @@
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCheckpoint } from "../../bot/features/checkpoint/checkpoints.js";
+import { chatReachability } from "../../db/schema/index.js";
 import { startTestBot, type TestBot } from "../support/bot-harness.js";
 import { declare, registered, said, visitsOf } from "./checkpoints-support.js";
 
@@ -45,7 +47,7 @@ function transactionsSince(from: number): string[][] {
   return done;
 }
 
-/** The one transaction that inserted a visit, or that read the visitor's open visit. */
+/** The one transaction that handled an update (it records the update id). */
 function checkinTransaction(from: number): string[] {
   const found = transactionsSince(from).filter((tx) => tx.some((s) => s.includes('"processed_updates"')));
   expect(found).toHaveLength(1);
@@ -103,5 +105,31 @@ describe("a returning resident's check-in", () => {
       expect(tx.some((s) => s.includes('update "sessions"'))).toBe(false);
       expect(tx.some((s) => s.includes('"chat_reachability"') && s.startsWith("delete"))).toBe(false);
     }
+  });
+});
+
+describe("a chat listed as unreachable", () => {
+  it("is listed no more once the person writes again, at the cost of one statement then only", async () => {
+    const r = await registered(bot);
+    const db = bot.app.database.db;
+    const chat = and(eq(chatReachability.channel, "telegram"), eq(chatReachability.chatId, String(r.u.id)));
+    await db
+      .insert(chatReachability)
+      .values({ channel: "telegram", chatId: String(r.u.id), reason: "blocked", at: now });
+    later(1);
+    let mark = sent.length;
+    await r.u.command("help");
+    expect(await db.select().from(chatReachability).where(chat)).toEqual([]);
+    const cleared = checkinTransaction(mark);
+    expect(cleared.filter((s) => s.startsWith("delete") && s.includes('"chat_reachability"'))).toHaveLength(
+      1,
+    );
+
+    later(1);
+    mark = sent.length;
+    await r.u.command("help");
+    expect(
+      checkinTransaction(mark).some((s) => s.includes('"chat_reachability"') && s.startsWith("delete")),
+    ).toBe(false);
   });
 });
