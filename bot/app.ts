@@ -21,6 +21,7 @@ import { monitoringFeature, monitoringPhoneListener } from "./features/monitorin
 import { groupInvitationKind } from "./features/monitoring/invitation.js";
 import { scheduleMonitoringJobs } from "./features/monitoring/jobs.js";
 import { scheduleRetention } from "./features/retention/index.js";
+import { safetyFeature, safetyVenueNotes, scheduleSafetyReminders } from "./features/safety/index.js";
 import { tracingFeature } from "./features/tracing/index.js";
 import { type Background, type ChannelTransport, startBackground } from "./platform/background.js";
 import type { Config } from "./platform/config.js";
@@ -118,7 +119,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         botUsername: () => app.telegram?.botInfo.username,
         qrSigningKey: config.qrSigningKey,
         dailyCap: config.checkinDailyCap,
+        notes: [safetyVenueNotes()],
       }),
+      safetyFeature({ validDays: config.safety.validDays }),
       monitoringFeature({
         i18n,
         timeZone: config.timeZone,
@@ -238,6 +241,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       i18n,
       timeZone: config.timeZone,
       ...config.monitoring,
+    });
+    scheduleSafetyReminders(background.scheduler, {
+      db: database.db,
+      i18n,
+      timeZone: config.timeZone,
+      ...config.safety,
     });
     scheduleRetention(background.scheduler, { db: database.db, logger, policy: config.retention });
   } catch (err) {

@@ -7,10 +7,13 @@ import type {} from "./effects.js";
 export const VISITORS_FLOW = "visitors";
 const opt = (...parts: (string | number)[]) => [VISITORS_FLOW, ...parts].join(":");
 export const EXPORT_DAYS = [1, 7, 21];
+/** The manager's "poster" button, also offered by other features (a new safety rating wants a new poster). */
+export const posterOption = (checkpointId: number) => opt("poster", checkpointId);
 
 /** The buttons under a manager's view of a checkpoint. */
-export function managerButtons(checkpointId: number, ctx: StepContext): Option[][] {
+export function managerButtons(checkpointId: number, ctx: StepContext, extra: Option[] = []): Option[][] {
   const t = ctx.t;
+  const more = extra.length > 0 ? [extra] : [];
   return [
     [
       { id: opt("view", checkpointId), label: t("checkpoint:visitors.refresh") },
@@ -21,6 +24,7 @@ export function managerButtons(checkpointId: number, ctx: StepContext): Option[]
       { id: opt("staff", checkpointId), label: t("checkpoint:visitors.addStaff") },
     ],
     [{ id: opt("rotate", checkpointId), label: t("checkpoint:visitors.rotate") }],
+    ...more,
   ];
 }
 
