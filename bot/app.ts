@@ -21,7 +21,13 @@ import { monitoringFeature, monitoringPhoneListener } from "./features/monitorin
 import { groupInvitationKind } from "./features/monitoring/invitation.js";
 import { scheduleMonitoringJobs } from "./features/monitoring/jobs.js";
 import { scheduleRetention } from "./features/retention/index.js";
-import { safetyFeature, safetyVenueNotes, scheduleSafetyReminders } from "./features/safety/index.js";
+import { riskFeature, riskQrNote, riskStatsSection, riskVenueNotes } from "./features/risk/index.js";
+import {
+  safetyFeature,
+  safetyStatsSection,
+  safetyVenueNotes,
+  scheduleSafetyReminders,
+} from "./features/safety/index.js";
 import { tracingFeature } from "./features/tracing/index.js";
 import { type Background, type ChannelTransport, startBackground } from "./platform/background.js";
 import type { Config } from "./platform/config.js";
@@ -114,14 +120,16 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         qrSigningKey: config.qrSigningKey,
         qrValidDays: config.qrValidDays,
         followUps: ["checkin"],
+        qrNotes: [riskQrNote()],
       }),
       checkpointFeature({
         botUsername: () => app.telegram?.botInfo.username,
         qrSigningKey: config.qrSigningKey,
         dailyCap: config.checkinDailyCap,
-        notes: [safetyVenueNotes()],
+        notes: [safetyVenueNotes(), riskVenueNotes()],
       }),
       safetyFeature({ validDays: config.safety.validDays }),
+      riskFeature({ i18n, matrix: config.riskMatrix }),
       monitoringFeature({
         i18n,
         timeZone: config.timeZone,
@@ -132,6 +140,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         qrSigningKey: config.qrSigningKey,
         botUsername: () => app.telegram?.botInfo.username,
         bufferMinutes: config.traceBufferMinutes,
+        statsSections: [riskStatsSection(), safetyStatsSection()],
       }),
     ],
     clock,

@@ -98,3 +98,5 @@ export function scheduleSafetyReminders(
     await runSafetyReminders(deps, slot.at);
   });
 }
+
+export { safetyStatsSection } from "./stats.js";
