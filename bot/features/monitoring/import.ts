@@ -8,6 +8,7 @@ import { type Group, requireGroupManager } from "./groups.js";
 import type { ListRow } from "./list-file.js";
 import { usersByPhone } from "./members.js";
 import { notify } from "./notify.js";
+import { reportOptions } from "./options.js";
 
 export interface ImportSummary {
   group: Group;
@@ -101,7 +102,7 @@ export async function importList(
             from: formatDay(group.startsOn),
             to: formatDay(group.endsOn),
           }),
-          { options: [[{ id: "report:join", label: t("monitoring:invite.confirm") }]] },
+          { options: [[{ id: reportOptions.build("join"), label: t("monitoring:invite.confirm") }]] },
         ),
     })),
   );

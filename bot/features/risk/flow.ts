@@ -145,7 +145,7 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
 }
 
 /** /area: a commune's risk level (officers in scope), its suggestion and figures; a CSV of figures. */
-export function createAreaFlow(): Flow {
+export function createAreaFlow(): Flow<{ officer: boolean } | undefined> {
   return {
     name: AREA_FLOW,
     commands: ["area"],

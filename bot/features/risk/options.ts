@@ -1,5 +1,16 @@
-/** Button ids and internal start payloads of /area, built and read in one place. */
+import { optionCodec } from "../../core/options.js";
+
 export const AREA_FLOW = "area";
+
+/** Button ids of /area through the project's option codec; a commune is its 5-digit official code. */
+export const areaOptions = optionCodec(AREA_FLOW, {
+  c: ["str"],
+  lv: ["str", "int"],
+  pop: ["str"],
+  cov: ["str"],
+  at: ["str"],
+  when: ["str"],
+});
 
 export type AreaOption =
   | { kind: "view"; code: string }
@@ -9,43 +20,50 @@ export type AreaOption =
   | { kind: "at"; code: string }
   | { kind: "when"; day: "today" | "tomorrow" };
 
-/** Without the "area:" prefix: what a button carries after it, and what the flow's start payload is. */
-export function areaPayload(o: AreaOption): string {
+export function areaOption(o: AreaOption): string {
   switch (o.kind) {
     case "view":
-      return `c:${o.code}`;
+      return areaOptions.build("c", o.code);
     case "level":
-      return `lv:${o.code}:${o.level}`;
+      return areaOptions.build("lv", o.code, o.level);
     case "population":
-      return `pop:${o.code}`;
+      return areaOptions.build("pop", o.code);
     case "coverage":
-      return `cov:${o.code}`;
+      return areaOptions.build("cov", o.code);
     case "at":
-      return `at:${o.code}`;
+      return areaOptions.build("at", o.code);
     case "when":
-      return `when:${o.day}`;
+      return areaOptions.build("when", o.day);
   }
 }
 
-export const areaOption = (o: AreaOption) => `${AREA_FLOW}:${areaPayload(o)}`;
+/** Without the "area:" prefix: the flow's start payload when a button opens it. */
+export const areaPayload = (o: AreaOption) => areaOption(o).slice(AREA_FLOW.length + 1);
 
-const CODE = "(\\d{5})";
+const COMMUNE = /^\d{5}$/;
 
-export function parseAreaPayload(s: string): AreaOption | null {
-  let m = new RegExp(`^c:${CODE}$`).exec(s);
-  if (m) return { kind: "view", code: m[1]! };
-  m = new RegExp(`^lv:${CODE}:(\\d{1,2})$`).exec(s);
-  if (m) return { kind: "level", code: m[1]!, level: Number(m[2]) };
-  m = new RegExp(`^(pop|cov|at):${CODE}$`).exec(s);
-  if (m) {
-    const kind = ({ pop: "population", cov: "coverage", at: "at" } as const)[m[1] as "pop" | "cov" | "at"];
-    return { kind, code: m[2]! };
+export function parseAreaOption(data: string): AreaOption | null {
+  const o = areaOptions.parse(data);
+  if (!o) return null;
+  if (o.action === "when") {
+    const day = o.args[0];
+    return day === "today" || day === "tomorrow" ? { kind: "when", day } : null;
   }
-  m = /^when:(today|tomorrow)$/.exec(s);
-  if (m) return { kind: "when", day: m[1] as "today" | "tomorrow" };
+  const code = o.args[0];
+  if (!COMMUNE.test(code)) return null;
+  switch (o.action) {
+    case "c":
+      return { kind: "view", code };
+    case "lv":
+      return { kind: "level", code, level: o.args[1] };
+    case "pop":
+      return { kind: "population", code };
+    case "cov":
+      return { kind: "coverage", code };
+    case "at":
+      return { kind: "at", code };
+  }
   return null;
 }
 
-export function parseAreaOption(data: string): AreaOption | null {
-  return data.startsWith(`${AREA_FLOW}:`) ? parseAreaPayload(data.slice(AREA_FLOW.length + 1)) : null;
-}
+export const parseAreaPayload = (payload: string) => parseAreaOption(`${AREA_FLOW}:${payload}`);

@@ -146,7 +146,7 @@ function prompt(s: FlowState, ctx: StepContext): Reply[] {
 }
 
 /** /safety (or the button in the manager's menu, which names the checkpoint): the self-assessment checklist. */
-export function createSafetyFlow(): Flow {
+export function createSafetyFlow(): Flow<Place[] | undefined> {
   return {
     name: SAFETY_FLOW,
     commands: ["safety"],
@@ -157,7 +157,7 @@ export function createSafetyFlow(): Flow {
       return places.slice(0, 30).map((c) => ({ id: c.id, name: c.name }));
     },
     start(ctx, payload) {
-      const places = (ctx.loaded ?? []) as Place[];
+      const places = ctx.loaded ?? [];
       if (places.length === 0) return end([text(ctx.t("safety:notManager"))]);
       const chosen = places.find((p) => String(p.id) === payload.trim());
       if (chosen) return begin(chosen, ctx);

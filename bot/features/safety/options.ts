@@ -1,9 +1,20 @@
+import { optionCodec } from "../../core/options.js";
 import type { Answer } from "./checklist.js";
 
-/** Button ids of the safety feature, built and read in one place (all far under Telegram's 64 bytes). */
 export const SAFETY_FLOW = "safety";
 
+/** Button ids of the safety feature, through the project's option codec (prefix = the flow's name). */
+export const safetyOptions = optionCodec(SAFETY_FLOW, {
+  start: ["int"],
+  a: ["str"],
+  skip: [],
+  back: [],
+  save: [],
+  restart: [],
+});
+
 const ANSWER_CODE: Record<Answer, string> = { yes: "y", no: "n", na: "x" };
+const CODE_ANSWER: Record<string, Answer> = { y: "yes", n: "no", x: "na" };
 
 export type SafetyOption =
   | { kind: "start"; checkpointId: number }
@@ -16,28 +27,29 @@ export type SafetyOption =
 export function safetyOption(o: SafetyOption): string {
   switch (o.kind) {
     case "start":
-      return `${SAFETY_FLOW}:start:${o.checkpointId}`;
+      return safetyOptions.build("start", o.checkpointId);
     case "answer":
-      return `${SAFETY_FLOW}:a:${ANSWER_CODE[o.answer]}`;
+      return safetyOptions.build("a", ANSWER_CODE[o.answer]);
     case "skipNote":
-      return `${SAFETY_FLOW}:skip`;
-    case "back":
-      return `${SAFETY_FLOW}:back`;
-    case "save":
-      return `${SAFETY_FLOW}:save`;
-    case "restart":
-      return `${SAFETY_FLOW}:restart`;
+      return safetyOptions.build("skip");
+    default:
+      return safetyOptions.build(o.kind);
   }
 }
 
 export function parseSafetyOption(data: string): SafetyOption | null {
-  const start = /^safety:start:(\d{1,15})$/.exec(data);
-  if (start) return { kind: "start", checkpointId: Number(start[1]) };
-  const a = /^safety:a:([ynx])$/.exec(data);
-  if (a) return { kind: "answer", answer: a[1] === "y" ? "yes" : a[1] === "n" ? "no" : "na" };
-  if (data === "safety:skip") return { kind: "skipNote" };
-  if (data === "safety:back") return { kind: "back" };
-  if (data === "safety:save") return { kind: "save" };
-  if (data === "safety:restart") return { kind: "restart" };
-  return null;
+  const o = safetyOptions.parse(data);
+  if (!o) return null;
+  switch (o.action) {
+    case "start":
+      return { kind: "start", checkpointId: o.args[0] };
+    case "a": {
+      const answer = CODE_ANSWER[o.args[0]];
+      return answer ? { kind: "answer", answer } : null;
+    }
+    case "skip":
+      return { kind: "skipNote" };
+    default:
+      return { kind: o.action };
+  }
 }
