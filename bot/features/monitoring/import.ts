@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
-import { monitoringMembers } from "../../../db/schema/index.js";
+import { LIVE_MEMBER_STATUSES, monitoringMembers } from "../../../db/schema/index.js";
 import type { I18n } from "../../core/i18n.js";
 import { text } from "../../core/replies.js";
 import { formatDay } from "./format.js";
@@ -44,7 +44,7 @@ export async function importList(
     .where(
       and(
         eq(monitoringMembers.groupId, group.id),
-        inArray(monitoringMembers.status, ["pending", "invited", "active"]),
+        inArray(monitoringMembers.status, [...LIVE_MEMBER_STATUSES]),
       ),
     );
   const byPhone = new Map(live.filter((m) => m.phone).map((m) => [m.phone!, m]));

@@ -1,4 +1,5 @@
 import type { TFunction } from "i18next";
+import { LIVE_MEMBER_STATUSES } from "../../../db/schema/index.js";
 import type { Lang } from "../../core/i18n.js";
 import { rows, text } from "../../core/replies.js";
 import type { Option, Reply, StepContext } from "../../core/types.js";
@@ -125,7 +126,7 @@ export function membersReply(group: Group, members: Member[], page: number, ctx:
 export function memberReply(m: Membership, last: Date | null, ctx: StepContext): Reply {
   const t = ctx.t;
   const { member } = m;
-  const live = ["pending", "invited", "active"].includes(member.status);
+  const live = (LIVE_MEMBER_STATUSES as readonly string[]).includes(member.status);
   const paused = member.pausedUntil && member.pausedUntil > ctx.now;
   const stamp = (d: Date) => `${localTime(d, ctx.timeZone)} ${localDay(d, ctx.timeZone)}`;
   const body = t("monitoring:member.detail", {
