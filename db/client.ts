@@ -30,22 +30,39 @@ export const migrationsFolder = fileURLToPath(new URL("./migrations", import.met
 // Any constant works; it only has to be the same for every instance migrating the same database.
 const MIGRATION_LOCK = 72_410_001;
 
+export type StatementObserver = (text: string, connection: string) => void;
+
 export interface OpenOptions {
   databaseUrl?: string;
   dataDir: string;
   /** Pool size for postgres.js. */
   maxConnections?: number;
+  /**
+   * Named prepared statements on PostgreSQL (default true): each statement is parsed once per connection and
+   * then costs one round trip instead of two. Turn off behind a pooler that hands a session's statements to
+   * other clients (PgBouncer in transaction or statement mode before 1.21, or without max_prepared_statements).
+   */
+  preparedStatements?: boolean;
+  /**
+   * Sees every statement sent to the database, begin and commit included, with the connection (PostgreSQL) or
+   * transaction (PGlite) it went out on: for counting statements in tests and benches.
+   */
+  onStatement?: StatementObserver;
 }
 
 /** Opens PostgreSQL when a URL is given, else embedded PGlite under dataDir, and applies migrations. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
+    const prepare = opts.preparedStatements ?? true;
+    const onStatement = opts.onStatement;
     const client = postgres(opts.databaseUrl, {
       max: opts.maxConnections ?? 10,
       onnotice: () => {},
       connection: { application_name: "health-bot" },
+      prepare,
+      ...(onStatement ? { debug: (conn: number, text: string) => onStatement(text, `pg${conn}`) } : {}),
     });
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const db = drizzlePostgres(prepare ? alwaysPrepared(client) : client, { schema }) as unknown as Db;
     // Several instances may start together: serialise their migrations on one dedicated connection.
     const migrator = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
     try {
@@ -65,7 +82,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const pgliteDir = join(opts.dataDir, "pglite");
   mkdirSync(pgliteDir, { recursive: true });
   const client = await PGlite.create({ dataDir: pgliteDir });
-  const pdb = drizzlePglite(client, { schema });
+  const pdb = drizzlePglite(opts.onStatement ? observedPglite(client, opts.onStatement) : client, { schema });
   await migratePglite(pdb, { migrationsFolder });
   const db = pdb as unknown as Db;
   return {
@@ -76,6 +93,66 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       if (!client.closed) await client.close();
     },
   };
+}
+
+/**
+ * drizzle asks postgres.js for a named prepared statement only for queries given a name with `.prepare()`, and
+ * an unnamed parameterised statement costs two round trips (Parse/Describe, then Bind/Execute). This view of
+ * the client lets postgres.js prepare every statement once per connection and reuse it: one round trip after
+ * the first. Transactions get the same view of their connection.
+ */
+function alwaysPrepared(client: postgres.Sql): postgres.Sql {
+  const wrap = <T extends object>(sql: T): T =>
+    new Proxy(sql, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== "function") return value;
+        if (key === "unsafe")
+          return (text: string, params?: unknown[], options?: object) =>
+            value.call(target, text, params, { ...options, prepare: true });
+        if (key === "begin" || key === "savepoint")
+          return (...args: unknown[]) => {
+            const fn = args.pop() as (inner: object) => unknown;
+            return value.call(target, ...args, (inner: object) => fn(wrap(inner)));
+          };
+        return value.bind(target);
+      },
+    });
+  return wrap(client);
+}
+
+/** PGlite with every query reported, and each transaction's begin and commit (or rollback) around its own. */
+function observedPglite(client: PGlite, onStatement: StatementObserver): PGlite {
+  let transactions = 0;
+  const wrap = <T extends object>(target: T, connection: string): T =>
+    new Proxy(target, {
+      get(t, key, receiver) {
+        const value: unknown = Reflect.get(t, key, receiver);
+        if (typeof value !== "function") return value;
+        if (key === "query" || key === "exec")
+          return (text: string, ...rest: unknown[]) => {
+            onStatement(text, connection);
+            return value.call(t, text, ...rest);
+          };
+        if (key === "transaction")
+          return async (fn: (tx: object) => Promise<unknown>) => {
+            const id = `tx${++transactions}`;
+            return value.call(t, async (tx: object) => {
+              onStatement("begin", id);
+              try {
+                const result = await fn(wrap(tx, id));
+                onStatement("commit", id);
+                return result;
+              } catch (error) {
+                onStatement("rollback", id);
+                throw error;
+              }
+            });
+          };
+        return value.bind(t);
+      },
+    });
+  return wrap(client, "pglite");
 }
 
 async function pingDb(db: Db): Promise<boolean> {

@@ -26,7 +26,7 @@ import { createQrFlow } from "./qr-flow.js";
 import { cardLines, qrCaption } from "./replies.js";
 
 /** What other features may use of the declaration: the latest one, its validity, the personal QR, the form's symptoms. */
-export { isValidAt, latestDeclaration } from "./declarations.js";
+export { isValidAt, latestDeclaration, selfDeclaredValidSql } from "./declarations.js";
 export { SYMPTOMS } from "./form.js";
 export { verifyPersonalQr } from "./personal-qr.js";
 
@@ -87,6 +87,7 @@ export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
       createMyDataFlow(),
       createDeleteFlow(),
     ],
+    userEffects: ["declaration.erase"],
     effects: {
       "declaration.saveDraft": async (e, env) => {
         await saveDraft(env.tx, env.user.id, draftSubject(e.personId), e, env.now);

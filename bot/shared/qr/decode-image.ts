@@ -68,16 +68,41 @@ export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<Ch
  * would otherwise read as all black), and shrinks so the longest side is at most maxSide.
  * JPEG shrink-on-load makes the downscale cheap: big photos are never decoded at full size.
  */
-export async function toRgba(bytes: Buffer, limits: ImageLimits, maxSide: number): Promise<RgbaImage> {
+/** What an attempt does to the pixels besides the size: sharpen (blur), stretch the levels (low contrast). */
+export interface PixelTreatment {
+  /** Enlarge to maxSide when the photo is smaller (a thumbnail, a small code): never by default. */
+  enlarge?: boolean;
+  /** Unsharp mask: sigma, and how hard flat (m1) and jagged (m2) areas are sharpened (sharp's defaults 1, 2). */
+  sharpen?: { sigma: number; m1?: number; m2?: number };
+  /** Stretch the levels to the full range. */
+  normalise?: boolean;
+}
+
+export async function toRgba(
+  bytes: Buffer,
+  limits: ImageLimits,
+  maxSide: number,
+  treatment: PixelTreatment = {},
+): Promise<RgbaImage> {
   try {
-    const { data, info } = await sharp(bytes, {
+    let pipeline = sharp(bytes, {
       failOn: limits.failOn,
       limitInputPixels: limits.maxPixels,
       autoOrient: true,
     })
       .timeout({ seconds: limits.timeoutSeconds })
-      .resize({ width: maxSide, height: maxSide, fit: "inside", withoutEnlargement: true })
-      .flatten({ background: "#ffffff" })
+      .resize({
+        width: maxSide,
+        height: maxSide,
+        fit: "inside",
+        withoutEnlargement: !treatment.enlarge,
+        // Enlarged pixels keep their edges with lanczos; a bilinear enlargement would blur them further.
+        kernel: "lanczos3",
+      })
+      .flatten({ background: "#ffffff" });
+    if (treatment.normalise) pipeline = pipeline.normalise();
+    if (treatment.sharpen) pipeline = pipeline.sharpen(treatment.sharpen);
+    const { data, info } = await pipeline
       .toColourspace("srgb")
       .ensureAlpha()
       .raw()
