@@ -1,4 +1,4 @@
-import sharp, { type FailOnOptions, type Metadata } from "sharp";
+import type { FailOnOptions, Metadata } from "sharp";
 import { classifySharpError, ImageTooLargeError, UnreadableImageError } from "./decode-errors.js";
 
 /** Formats a chat photo or document can sensibly be; SVG, TIFF, GIF, PDF… are refused before decoding. */
@@ -40,6 +40,8 @@ export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<Ch
   }
   if (bytes.length === 0) throw new UnreadableImageError("empty input");
   let meta: Metadata;
+  // sharp (libvips) is loaded with the first photo, not at start.
+  const { default: sharp } = await import("sharp");
   try {
     // metadata() parses the header only; the pixel limit is applied below so the error can say how big.
     meta = await sharp(bytes, { failOn: limits.failOn, limitInputPixels: false }).metadata();
@@ -69,6 +71,7 @@ export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<Ch
  * JPEG shrink-on-load makes the downscale cheap: big photos are never decoded at full size.
  */
 export async function toRgba(bytes: Buffer, limits: ImageLimits, maxSide: number): Promise<RgbaImage> {
+  const { default: sharp } = await import("sharp");
   try {
     const { data, info } = await sharp(bytes, {
       failOn: limits.failOn,
