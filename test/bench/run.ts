@@ -9,6 +9,7 @@ const BENCHES: Record<string, string> = {
   checkin: "checkin.ts",
   outbox: "outbox.ts",
   trace: "trace.ts",
+  "scale-out": "scale-out.ts",
   start: "start.ts",
 };
 
