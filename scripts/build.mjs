@@ -6,7 +6,7 @@
 //   node scripts/build.mjs           build only when a source is newer than dist/main.js
 //   node scripts/build.mjs --force   always build
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -68,7 +68,8 @@ const sourceUrls = {
 
 export async function build() {
   const esbuild = await import("esbuild");
-  await esbuild.build({
+  const result = await esbuild.build({
+    absWorkingDir: root,
     entryPoints: entries,
     outdir: dist,
     bundle: true,
@@ -80,7 +81,13 @@ export async function build() {
     sourcemap: true,
     logLevel: "warning",
     plugins: [externals, sourceUrls],
+    metafile: true,
   });
+  // Chunk names carry a hash: the previous builds' would pile up. The template directory stays.
+  const outputs = new Set(Object.keys(result.metafile.outputs).map((o) => join(root, o)));
+  for (const e of readdirSync(dist, { withFileTypes: true }))
+    if (e.isFile() && /\.js(\.map)?$/.test(e.name) && !outputs.has(join(dist, e.name)))
+      rmSync(join(dist, e.name));
 }
 
 /** The PGlite template is older than the migrations or the installed PGlite (or missing). */
