@@ -253,12 +253,14 @@ export async function benchScaleOut(opts: {
       TERMINAL_CHAT: "off",
     };
     let updateId = 1_000_000;
-    let round = 0;
+    // Each resident alternates between A and B, so that every update is a real check-in, never "already here".
+    const checkins = new Map<number, number>();
     const plan = (n: number) =>
       Array.from({ length: n }, (_, i) => {
         const resident = ids[i % ids.length]!;
-        const r = Math.floor(i / ids.length) + round;
-        return checkinUpdate(updateId++, resident, codes[r % codes.length]!);
+        const k = checkins.get(resident) ?? 0;
+        checkins.set(resident, k + 1);
+        return checkinUpdate(updateId++, resident, codes[k % codes.length]!);
       });
     const visitCount = async () => (await database.db.select({ n: count() }).from(visits))[0]!.n;
     const replies = () => fake.callsOf("sendMessage").filter((c) => c.ok).length;
@@ -267,13 +269,11 @@ export async function benchScaleOut(opts: {
     targets.push(instances[0]!.port);
     // Warm-up: every resident checks in once, through A.
     await load(hookUrl, "warm-up", plan(ids.length), concurrency);
-    round += 1;
 
     const phases: Phase[] = [];
     const v0 = await visitCount();
     const r0 = replies();
     phases.push(await load(hookUrl, "one instance behind the proxy", plan(perPhase), concurrency));
-    round += 1;
 
     instances.push(await startInstance("B", env));
     targets.push(instances[1]!.port);
