@@ -9,9 +9,9 @@
  * PostgreSQL only (PGlite is one process's database): `DATABASE_URL=… npx tsx test/bench/scale-out.ts [updates]`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { count, eq, inArray } from "drizzle-orm";
@@ -64,6 +64,12 @@ function startProxy(targets: number[]): Promise<{ server: Server; port: number }
       resolve({ server, port: typeof address === "object" && address ? address.port : 0 });
     }),
   );
+}
+
+/** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 interface Instance {
@@ -273,7 +279,10 @@ export async function benchScaleOut(opts: {
     const phases: Phase[] = [];
     const v0 = await visitCount();
     const r0 = replies();
+    const cpu = () => instances.map((i) => cpuMs(i.child.pid!));
+    const cpuOne = cpu();
     phases.push(await load(hookUrl, "one instance behind the proxy", plan(perPhase), concurrency));
+    const cpuOnePerCheckin = (cpu()[0]! - cpuOne[0]!) / perPhase;
 
     instances.push(await startInstance("B", env));
     targets.push(instances[1]!.port);
@@ -281,7 +290,9 @@ export async function benchScaleOut(opts: {
       instances.map(async (i) => (await i.metrics()).get("updates_handled_total") ?? 0),
     );
     const both = plan(perPhase);
+    const cpuTwo = cpu();
     phases.push(await load(hookUrl, "two instances behind the proxy", both, concurrency));
+    const cpuTwoPerCheckin = cpu().reduce((sum, c, i) => sum + c - cpuTwo[i]!, 0) / perPhase;
     const handledAfter = await Promise.all(
       instances.map(async (i) => (await i.metrics()).get("updates_handled_total") ?? 0),
     );
@@ -306,6 +317,12 @@ export async function benchScaleOut(opts: {
     log(`ratio two instances ÷ one: ${(phases[1]!.perSecond / phases[0]!.perSecond).toFixed(3)} (same run)`);
     const split = handledAfter.map((n, i) => `${instances[i]!.name} ${n - handledBefore[i]!}`).join(", ");
     log(`updates handled per instance in the two-instance phase: ${split}`);
+    // Coordination between instances would show as more bot CPU per check-in; on a machine whose cores are
+    // already busy, a second process cannot add throughput, so this is the figure that carries over.
+    log(
+      `bot CPU per check-in: one instance ${cpuOnePerCheckin.toFixed(1)} ms, two together ${cpuTwoPerCheckin.toFixed(1)} ms ` +
+        `(ratio ${(cpuTwoPerCheckin / cpuOnePerCheckin).toFixed(2)}); cores on this machine: ${availableParallelism()}`,
+    );
     check(
       `every POST answered 200 (${phases.concat(replay).reduce((n, p) => n + p.failed, 0)} failed)`,
       phases.every((p) => p.failed === 0) && replay.failed === 0,
