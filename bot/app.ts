@@ -241,7 +241,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         },
       });
     }
-    app.background = startBackground({ config, database, logger, clock, transports });
+    app.background = startBackground({ config, database, logger, clock, transports, metrics });
     const background = app.background;
     stops.push(() => background.stop());
     scheduleJobs(background.scheduler, { config, db: database.db, i18n, logger, clock });

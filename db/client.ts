@@ -1,11 +1,9 @@
-import { mkdirSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite, PGliteOptions } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
@@ -32,6 +30,26 @@ const MIGRATION_LOCK = 72_410_001;
 
 export type StatementObserver = (text: string, connection: string) => void;
 
+/**
+ * A migrated PGlite data directory made once by the build (`scripts/build.mjs`, which `npm start` runs first).
+ * A new embedded database is copied from it instead of being made by initdb inside the process: initdb in
+ * WebAssembly grows the heap by about half a gigabyte that is never given back.
+ */
+export const pgliteTemplateDir = fileURLToPath(new URL("../dist/pglite-template", import.meta.url));
+
+/**
+ * PGlite's settings, for the bot and for the template the build makes. PostgreSQL's default 128 MB of shared
+ * buffers live in the WebAssembly heap of this one process; 32 MB hold a district's working set and save about
+ * 100 MB of resident memory. (relaxedDurability is left off: on the Node file system PGlite writes through
+ * PostgreSQL's own files and has nothing to flush later, so it gains nothing, and a reply must not be sent for
+ * a commit that could still be lost.)
+ */
+export const PGLITE_CONF = ["shared_buffers=32MB"];
+
+export function pgliteOptions(dataDir: string): PGliteOptions {
+  return { dataDir, postgresqlconf: PGLITE_CONF };
+}
+
 export interface OpenOptions {
   databaseUrl?: string;
   dataDir: string;
@@ -48,6 +66,8 @@ export interface OpenOptions {
    * transaction (PGlite) it went out on: for counting statements in tests and benches.
    */
   onStatement?: StatementObserver;
+  /** PGlite: a data directory to copy into a new one (default: the build's template, when there is one). */
+  pgliteTemplate?: string | null;
 }
 
 /** Opens PostgreSQL when a URL is given, else embedded PGlite under dataDir, and applies migrations. */
@@ -81,7 +101,17 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   // DATA_DIR also holds files the bot writes (terminal pictures, logs), so the database gets its own folder.
   const pgliteDir = join(opts.dataDir, "pglite");
   mkdirSync(pgliteDir, { recursive: true });
-  const client = await PGlite.create({ dataDir: pgliteDir });
+  const template = opts.pgliteTemplate === undefined ? pgliteTemplateDir : opts.pgliteTemplate;
+  // A template only fills a new directory; migrations below bring it up to date if it is older than the code.
+  if (template && readdirSync(pgliteDir).length === 0 && existsSync(join(template, "PG_VERSION")))
+    cpSync(template, pgliteDir, { recursive: true });
+  // Loaded only for the embedded database: a PostgreSQL deployment never loads PGlite's 10 MB of WebAssembly.
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("drizzle-orm/pglite"),
+    import("drizzle-orm/pglite/migrator"),
+  ]);
+  const client = await PGlite.create(pgliteOptions(pgliteDir));
   const pdb = drizzlePglite(opts.onStatement ? observedPglite(client, opts.onStatement) : client, { schema });
   await migratePglite(pdb, { migrationsFolder });
   const db = pdb as unknown as Db;

@@ -1,4 +1,4 @@
-import sharp, { type FailOnOptions, type Metadata } from "sharp";
+import type { FailOnOptions, Metadata } from "sharp";
 import { classifySharpError, ImageTooLargeError, UnreadableImageError } from "./decode-errors.js";
 
 /** Formats a chat photo or document can sensibly be; SVG, TIFF, GIF, PDF… are refused before decoding. */
@@ -40,6 +40,8 @@ export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<Ch
   }
   if (bytes.length === 0) throw new UnreadableImageError("empty input");
   let meta: Metadata;
+  // sharp (libvips) is loaded with the first photo, not at start.
+  const { default: sharp } = await import("sharp");
   try {
     // metadata() parses the header only; the pixel limit is applied below so the error can say how big.
     meta = await sharp(bytes, { failOn: limits.failOn, limitInputPixels: false }).metadata();
@@ -84,6 +86,7 @@ export async function toRgba(
   maxSide: number,
   treatment: PixelTreatment = {},
 ): Promise<RgbaImage> {
+  const { default: sharp } = await import("sharp");
   try {
     let pipeline = sharp(bytes, {
       failOn: limits.failOn,
