@@ -1,11 +1,12 @@
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { type Bot, webhookCallback } from "grammy";
+import type { Bot } from "grammy";
 import type { DestinationStream, Logger } from "pino";
 import pino from "pino";
 import { type Database, openDatabase } from "../db/client.js";
 import { createTelegramBot, publishCommands } from "./channels/telegram/bot.js";
 import { createTelegramOutboxTransport } from "./channels/telegram/outbox-transport.js";
+import { createTelegramWebhook } from "./channels/telegram/webhook.js";
 import { startTerminalChat, type TerminalChat } from "./channels/terminal/terminal.js";
 import { startZaloChannel, ZALO_WEBHOOK_PATH, type ZaloChannel } from "./channels/zalo/channel.js";
 import { createZaloOutboxTransport } from "./channels/zalo/outbox-transport.js";
@@ -143,18 +144,22 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
 
   try {
     if (config.telegram) {
-      const bot = createTelegramBot({ ...config.telegram, engine, i18n, logger, metrics });
+      const bot = createTelegramBot({
+        ...config.telegram,
+        engine,
+        i18n,
+        logger,
+        metrics,
+        onTransient: config.telegram.webhook ? "redeliver" : "retry",
+        rateLimit: config.rateLimit,
+      });
       await bot.init();
       await publishCommands(bot, i18n).catch((err) => logger.warn({ err }, "setMyCommands failed"));
       const webhook = config.telegram.webhook;
       if (webhook) {
         routes.set(
           new URL(webhook.url).pathname,
-          webhookCallback(bot, "http", {
-            secretToken: webhook.secret,
-            onTimeout: "return",
-            timeoutMilliseconds: 55_000,
-          }),
+          createTelegramWebhook({ bot, secret: webhook.secret, logger, metrics }),
         );
         await bot.api.setWebhook(webhook.url, {
           secret_token: webhook.secret,
