@@ -18,7 +18,8 @@ interface Bucket {
 
 /**
  * A token bucket per chat, in memory (per process). The first update over the limit is answered once with
- * "please slow down" (`warn`); the rest are dropped unread until the bucket has a token again.
+ * "please slow down" (`warn`); the rest are dropped unread while the bucket is empty, and the chat is not
+ * warned again until it has been quiet long enough to refill the bucket.
  */
 export function createRateLimiter(opts: RateLimiterOptions) {
   const buckets = new Map<string, Bucket>();
@@ -39,9 +40,10 @@ export function createRateLimiter(opts: RateLimiterOptions) {
         const oldest = buckets.keys().next().value;
         if (oldest !== undefined) buckets.delete(oldest);
       }
+      // Only a chat that has calmed down (its bucket full again) is warned again next time.
+      if (b.tokens >= opts.burst) b.warned = false;
       if (b.tokens >= 1) {
         b.tokens -= 1;
-        b.warned = false;
         return "handle";
       }
       if (b.warned) return "drop";
@@ -61,8 +63,8 @@ export function createChatPacer(opts: { burst: number; intervalMs: number; clock
   const clock = opts.clock ?? (() => Date.now());
   const next = new Map<string, number>();
   return {
-    /** Resolves when a message to `chat` may go out. */
-    async slot(chat: string): Promise<void> {
+    /** Resolves when a message to `chat` may go out, with how long it waited (ms). */
+    async slot(chat: string): Promise<number> {
       const now = clock();
       // GCRA: `tat` is when the chat's bucket would be full again; a send may go up to burst−1 intervals early.
       const tat = Math.max(next.get(chat) ?? now, now);
@@ -73,6 +75,7 @@ export function createChatPacer(opts: { burst: number; intervalMs: number; clock
       }
       const wait = start - now;
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      return Math.max(0, wait);
     },
   };
 }
