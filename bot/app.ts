@@ -13,6 +13,7 @@ import { createZaloOutboxTransport } from "./channels/zalo/outbox-transport.js";
 import { createEngine, type Engine } from "./core/engine.js";
 import { createI18n } from "./core/i18n.js";
 import { withPhoneListeners } from "./core/phone-listeners.js";
+import { PREFETCH_MAX_BYTES } from "./core/prefetch.js";
 import { accountFeature } from "./features/account/index.js";
 import { scheduleAutoCheckout } from "./features/checkpoint/auto-checkout-job.js";
 import { checkpointFeature } from "./features/checkpoint/index.js";
@@ -29,6 +30,7 @@ import { type HttpServer, type RouteHandler, startHttpServer } from "./platform/
 import { createLogger } from "./platform/logger.js";
 import { createMetrics } from "./platform/metrics.js";
 import { markReachable } from "./platform/outbox/enqueue.js";
+import { createQrDecoderPool } from "./shared/qr/decode-pool.js";
 import { ensureTelegramAdmins } from "./shared/roles.js";
 import { findOrCreateUser, usersPort } from "./shared/users.js";
 
@@ -101,6 +103,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   );
   const i18n = createI18n();
   const metrics = createMetrics();
+  const decoder = createQrDecoderPool({
+    workers: config.qrDecode.workers,
+    queue: config.qrDecode.queue,
+    maxPixels: config.qrDecode.megapixels * 1_000_000,
+  });
   const engine = createEngine({
     db: database.db,
     users: usersPort,
@@ -119,6 +126,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         botUsername: () => app.telegram?.botInfo.username,
         qrSigningKey: config.qrSigningKey,
         dailyCap: config.checkinDailyCap,
+        decoder,
       }),
       monitoringFeature({
         i18n,
@@ -130,16 +138,23 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         qrSigningKey: config.qrSigningKey,
         botUsername: () => app.telegram?.botInfo.username,
         bufferMinutes: config.traceBufferMinutes,
+        decoder,
       }),
     ],
     clock,
     timeZone: config.timeZone,
     logger,
     onInbound: (tx, channel, chatId) => markReachable(tx, channel, chatId),
+    // A photo is decoded in a worker before the transaction; the effect that reads it gets the result.
+    beforeTransaction: async (input, files) => {
+      if (input.kind !== "photo" || !files) return;
+      const bytes = await files.fetch(input.fileRef, PREFETCH_MAX_BYTES).catch(() => undefined);
+      if (bytes) await decoder.prepare(bytes);
+    },
   });
 
   const routes = new Map<string, RouteHandler>();
-  const stops: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [() => decoder.close()];
   const app: App = { config, database, engine, logger, stop: async () => {} };
 
   try {

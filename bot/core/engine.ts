@@ -74,6 +74,8 @@ export interface EngineDeps {
   logger: Logger;
   /** Runs in every update's transaction: someone who writes is reachable again (see the outbox). */
   onInbound?: (tx: Tx, channel: Channel, chatId: string) => Promise<void>;
+  /** Slow work on what was sent (decoding a photo) done before the transaction opens, holding no lock. */
+  beforeTransaction?: (input: Input, files: FileSource | undefined) => Promise<void>;
 }
 
 export interface HandleRequest {
@@ -120,6 +122,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const req = { ...raw, input: cleanInput(raw.input) };
     const now = deps.clock();
     const files = await prefetchFile(req.files, req.input);
+    await deps.beforeTransaction?.(req.input, files);
     return deps.db.transaction(async (tx) => {
       if (req.updateId !== undefined && !(await claimUpdate(tx, req.channel, req.updateId, now))) {
         return { replies: [], duplicate: true, lang: req.langHint ?? DEFAULT_LANG };

@@ -97,6 +97,7 @@ const envSchema = z.object({
   OUTBOX_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(25),
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  TELEGRAM_CHAT_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(1),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1000).default(8),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().positive().max(6000).default(30),
   QR_DECODE_WORKERS: optionalString.pipe(
@@ -130,6 +131,8 @@ export interface Config {
     token: string;
     apiRoot: string;
     webhook?: { url: string; secret: string };
+    /** Messages to one chat per second, after a burst of a few (Telegram's advice: about one). */
+    chatRatePerSecond: number;
   };
   zalo?: {
     appId: string;
@@ -191,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? {
           token: e.TELEGRAM_BOT_TOKEN,
           apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+          chatRatePerSecond: e.TELEGRAM_CHAT_RATE_PER_SECOND,
           webhook:
             e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
               ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET }

@@ -18,7 +18,10 @@ async function post(bot: TestBot, body: string | Buffer, secret = "test_webhook_
 describe("hostile webhook bodies and a flooding chat", () => {
   let bot: TestBot;
   beforeAll(async () => {
-    bot = await startTestBot({ webhook: true });
+    bot = await startTestBot({
+      webhook: true,
+      env: { RATE_LIMIT_BURST: "8", RATE_LIMIT_PER_MINUTE: "30", TELEGRAM_CHAT_RATE_PER_SECOND: "1" },
+    });
   });
   afterAll(async () => {
     await bot?.stop();

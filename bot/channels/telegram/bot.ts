@@ -13,6 +13,8 @@ import { toInput } from "./to-input.js";
 export interface TelegramDeps {
   token: string;
   apiRoot: string;
+  /** Messages to one chat per second, after a burst of three. */
+  chatRatePerSecond: number;
   engine: Engine;
   i18n: I18n;
   logger: Logger;
@@ -64,8 +66,9 @@ const RETRY = {
 export function createTelegramBot(deps: TelegramDeps): Bot {
   const bot = new Bot(deps.token, { client: { apiRoot: deps.apiRoot } });
   bot.api.config.use(autoRetry(RETRY));
-  // A burst of 3, then one message a second per chat: a busy chat waits its turn rather than drawing 429s.
-  const pacer = createChatPacer({ burst: 3, intervalMs: 1000 });
+  // A burst of 3, then about one message a second per chat: a busy chat waits its turn rather than drawing
+  // 429s, which Telegram would answer with a pause for the whole bot.
+  const pacer = createChatPacer({ burst: 3, intervalMs: 1000 / deps.chatRatePerSecond });
   bot.api.config.use(async (prev, method, payload, signal) => {
     const chat = (payload as { chat_id?: unknown }).chat_id;
     if (chat !== undefined && PACED.has(method)) await pacer.slot(String(chat));
