@@ -9,6 +9,7 @@ const BENCHES: Record<string, string> = {
   checkin: "checkin.ts",
   outbox: "outbox.ts",
   trace: "trace.ts",
+  "heavy-photos": "heavy-photos.ts",
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
