@@ -62,6 +62,8 @@ export function createQrDecoderPool(opts: QrDecoderPoolOptions): QrDecoderPool {
   let pixelsInWork = 0;
   let nextId = 1;
   let closed = false;
+  /** Headers are read one after another, so photos are admitted in the order they came. */
+  let admission: Promise<unknown> = Promise.resolve();
 
   const spawn = (): Slot => {
     const slot: Slot = { worker: new Worker(WORKER_URL) };
@@ -129,7 +131,9 @@ export function createQrDecoderPool(opts: QrDecoderPoolOptions): QrDecoderPool {
     if (closed) throw new Error("the decoder pool is closed");
     const maxPixels = o.maxPixels ?? QR_DECODE_DEFAULTS.maxPixels;
     // Over the per-image limit: refused by the worker anyway, so it costs nothing in the budget.
-    const pixels = Math.min(await headerPixels(bytes), maxPixels + 1);
+    const header = admission.then(() => headerPixels(bytes));
+    admission = header.catch(() => {});
+    const pixels = Math.min(await header, maxPixels + 1);
     const charged = pixels > maxPixels ? 0 : pixels;
     const inWork = slots.filter((s) => s.busy).length;
     const full = inWork >= Math.max(1, opts.workers) && waiting.length >= opts.queue;
