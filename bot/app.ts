@@ -15,15 +15,13 @@ import { createI18n } from "./core/i18n.js";
 import { withPhoneListeners } from "./core/phone-listeners.js";
 import { PREFETCH_MAX_BYTES } from "./core/prefetch.js";
 import { accountFeature } from "./features/account/index.js";
-import { scheduleAutoCheckout } from "./features/checkpoint/auto-checkout-job.js";
 import { checkpointFeature } from "./features/checkpoint/index.js";
 import { declarationFeature } from "./features/declaration/index.js";
 import { invitationFeature, roleInvitationKind } from "./features/invitation/index.js";
 import { monitoringFeature, monitoringPhoneListener } from "./features/monitoring/index.js";
 import { groupInvitationKind } from "./features/monitoring/invitation.js";
-import { scheduleMonitoringJobs } from "./features/monitoring/jobs.js";
-import { scheduleRetention } from "./features/retention/index.js";
 import { tracingFeature } from "./features/tracing/index.js";
+import { scheduleJobs } from "./jobs.js";
 import { type Background, type ChannelTransport, startBackground } from "./platform/background.js";
 import type { Config } from "./platform/config.js";
 import { type HttpServer, type RouteHandler, startHttpServer } from "./platform/http.js";
@@ -252,14 +250,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     app.background = startBackground({ config, database, logger, clock, transports });
     const background = app.background;
     stops.push(() => background.stop());
-    scheduleAutoCheckout(background.scheduler, { db: database.db, clock });
-    scheduleMonitoringJobs(background.scheduler, {
-      db: database.db,
-      i18n,
-      timeZone: config.timeZone,
-      ...config.monitoring,
-    });
-    scheduleRetention(background.scheduler, { db: database.db, logger, policy: config.retention });
+    scheduleJobs(background.scheduler, { config, db: database.db, i18n, logger, clock });
   } catch (err) {
     await Promise.allSettled(stops.map((s) => s()));
     await database.close();
