@@ -20,6 +20,8 @@ import { declarationFeature } from "./features/declaration/index.js";
 import { invitationFeature, roleInvitationKind } from "./features/invitation/index.js";
 import { monitoringFeature, monitoringPhoneListener } from "./features/monitoring/index.js";
 import { groupInvitationKind } from "./features/monitoring/invitation.js";
+import { riskFeature, riskQrNote, riskStatsSection, riskVenueNotes } from "./features/risk/index.js";
+import { safetyFeature, safetyStatsSection, safetyVenueNotes } from "./features/safety/index.js";
 import { tracingFeature } from "./features/tracing/index.js";
 import { scheduleJobs } from "./jobs.js";
 import { type Background, type ChannelTransport, startBackground } from "./platform/background.js";
@@ -119,13 +121,17 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         qrSigningKey: config.qrSigningKey,
         qrValidDays: config.qrValidDays,
         followUps: ["checkin"],
+        qrNotes: [riskQrNote()],
       }),
       checkpointFeature({
         botUsername: () => app.telegram?.botInfo.username,
         qrSigningKey: config.qrSigningKey,
         dailyCap: config.checkinDailyCap,
         decoder,
+        notes: [safetyVenueNotes(), riskVenueNotes()],
       }),
+      safetyFeature({ validDays: config.safety.validDays }),
+      riskFeature({ i18n, matrix: config.riskMatrix }),
       monitoringFeature({
         i18n,
         timeZone: config.timeZone,
@@ -137,6 +143,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         botUsername: () => app.telegram?.botInfo.username,
         bufferMinutes: config.traceBufferMinutes,
         decoder,
+        statsSections: [riskStatsSection(), safetyStatsSection()],
       }),
     ],
     clock,

@@ -6,6 +6,7 @@ import type { I18n } from "./core/i18n.js";
 import { scheduleAutoCheckout } from "./features/checkpoint/index.js";
 import { scheduleMonitoringJobs } from "./features/monitoring/index.js";
 import { scheduleRetention } from "./features/retention/index.js";
+import { scheduleSafetyReminders } from "./features/safety/index.js";
 import type { Config } from "./platform/config.js";
 import { scheduleHousekeeping } from "./platform/housekeeping.js";
 import type { JobRun, JobSummary, Scheduler } from "./platform/scheduler.js";
@@ -27,6 +28,7 @@ export function scheduleJobs(scheduler: Scheduler, deps: JobDeps): void {
   scheduleHousekeeping(scheduler, { db });
   scheduleAutoCheckout(scheduler, { db, clock });
   scheduleMonitoringJobs(scheduler, { db, i18n, timeZone: config.timeZone, ...config.monitoring });
+  scheduleSafetyReminders(scheduler, { db, i18n, timeZone: config.timeZone, ...config.safety });
   scheduleRetention(scheduler, { db, logger, policy: config.retention });
 }
 

@@ -69,6 +69,7 @@ describe("npm run job", () => {
       "monitoring-reminders",
       "monitoring-digest",
       "monitoring-releases",
+      "safety-reminders",
       "retention",
     ]);
   });
