@@ -1,17 +1,19 @@
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { type Bot, webhookCallback } from "grammy";
+import type { Bot } from "grammy";
 import type { DestinationStream, Logger } from "pino";
 import pino from "pino";
 import { type Database, openDatabase, type StatementObserver } from "../db/client.js";
 import { createTelegramBot, publishCommands } from "./channels/telegram/bot.js";
 import { createTelegramOutboxTransport } from "./channels/telegram/outbox-transport.js";
+import { createTelegramWebhook } from "./channels/telegram/webhook.js";
 import { startTerminalChat, type TerminalChat } from "./channels/terminal/terminal.js";
 import { startZaloChannel, ZALO_WEBHOOK_PATH, type ZaloChannel } from "./channels/zalo/channel.js";
 import { createZaloOutboxTransport } from "./channels/zalo/outbox-transport.js";
 import { createEngine, type Engine } from "./core/engine.js";
 import { createI18n } from "./core/i18n.js";
 import { withPhoneListeners } from "./core/phone-listeners.js";
+import { PREFETCH_MAX_BYTES } from "./core/prefetch.js";
 import { accountFeature } from "./features/account/index.js";
 import { checkpointFeature } from "./features/checkpoint/index.js";
 import { declarationFeature } from "./features/declaration/index.js";
@@ -28,6 +30,7 @@ import { type HttpServer, type RouteHandler, startHttpServer } from "./platform/
 import { createLogger } from "./platform/logger.js";
 import { createMetrics } from "./platform/metrics.js";
 import { markReachable } from "./platform/outbox/enqueue.js";
+import { createQrDecoderPool } from "./shared/qr/decode-pool.js";
 import { ensureTelegramAdmins } from "./shared/roles.js";
 import { findOrCreateUser, usersPort } from "./shared/users.js";
 
@@ -107,6 +110,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   );
   const i18n = createI18n();
   const metrics = createMetrics();
+  const decoder = createQrDecoderPool({
+    workers: config.qrDecode.workers,
+    queue: config.qrDecode.queue,
+    maxPixels: config.qrDecode.megapixels * 1_000_000,
+  });
   const engine = createEngine({
     db: database.db,
     users: usersPort,
@@ -126,6 +134,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         botUsername: () => app.telegram?.botInfo.username,
         qrSigningKey: config.qrSigningKey,
         dailyCap: config.checkinDailyCap,
+        decoder,
         notes: [safetyVenueNotes(), riskVenueNotes()],
       }),
       safetyFeature({ validDays: config.safety.validDays }),
@@ -140,6 +149,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         qrSigningKey: config.qrSigningKey,
         botUsername: () => app.telegram?.botInfo.username,
         bufferMinutes: config.traceBufferMinutes,
+        decoder,
         statsSections: [riskStatsSection(), safetyStatsSection()],
       }),
     ],
@@ -147,26 +157,36 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     timeZone: config.timeZone,
     logger,
     onInbound: (tx, channel, chatId) => markReachable(tx, channel, chatId),
+    // A photo is decoded in a worker before the transaction; the effect that reads it gets the result.
+    beforeTransaction: async (input, files) => {
+      if (input.kind !== "photo" || !files) return;
+      const bytes = await files.fetch(input.fileRef, PREFETCH_MAX_BYTES).catch(() => undefined);
+      if (bytes) await decoder.prepare(bytes);
+    },
   });
 
   const routes = new Map<string, RouteHandler>();
-  const stops: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [() => decoder.close()];
   const app: App = { config, database, engine, logger, stop: async () => {} };
 
   try {
     if (config.telegram) {
-      const bot = createTelegramBot({ ...config.telegram, engine, i18n, logger, metrics });
+      const bot = createTelegramBot({
+        ...config.telegram,
+        engine,
+        i18n,
+        logger,
+        metrics,
+        onTransient: config.telegram.webhook ? "redeliver" : "retry",
+        rateLimit: config.rateLimit,
+      });
       await bot.init();
       await publishCommands(bot, i18n).catch((err) => logger.warn({ err }, "setMyCommands failed"));
       const webhook = config.telegram.webhook;
       if (webhook) {
         routes.set(
           new URL(webhook.url).pathname,
-          webhookCallback(bot, "http", {
-            secretToken: webhook.secret,
-            onTimeout: "return",
-            timeoutMilliseconds: 55_000,
-          }),
+          createTelegramWebhook({ bot, secret: webhook.secret, logger, metrics }),
         );
         await bot.api.setWebhook(webhook.url, {
           secret_token: webhook.secret,
