@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
 import { loadConfig } from "../bot/platform/config.js";
+import { ensureAdminUnits } from "../bot/shared/admin-units.js";
 import { createInvitation } from "../bot/shared/invitations.js";
 import { normalizePhone } from "../bot/shared/phone.js";
 import { grantRole, ROLES, type Role, revokeRole, type Scope } from "../bot/shared/roles.js";
@@ -66,6 +67,8 @@ async function run(argv: string[]): Promise<void> {
   const config = loadConfig(process.env);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
+    // Scopes and addresses need the communes, even before the bot has ever started on this database.
+    await ensureAdminUnits(database.db, new Date());
     const db = database.db;
     if (command === "grant" || command === "revoke") {
       const role = parseRole(roleArg);

@@ -1,10 +1,11 @@
+import { readFile } from "node:fs/promises";
 import { and, asc, count, eq, like, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db/client.js";
 import { adminUnits } from "../../db/schema/index.js";
 import { fold } from "./fold.js";
 
-/** The unit list format (see ../shared/data/vn-admin-units-2025.json): provinces, each with its wards. */
+/** The unit list format (that of db/data/vn-admin-units-2025.json): provinces, each with its wards. */
 export const unitsFileSchema = z.object({
   provinces: z.array(
     z.object({
@@ -19,6 +20,46 @@ export const unitsFileSchema = z.object({
   ),
 });
 export type UnitsFile = z.infer<typeof unitsFileSchema>;
+
+/** The official 2025 list shipped with the product (MIT-licensed public data; licence beside it). */
+export const SHIPPED_UNITS_FILE = new URL("../../db/data/vn-admin-units-2025.json", import.meta.url);
+
+/** Reads and checks a unit list; the error names the file and the first field that is wrong. */
+export async function readUnitsFile(path: string | URL): Promise<UnitsFile> {
+  const raw = await readFile(path, "utf8");
+  const parsed = unitsFileSchema.safeParse(JSON.parse(raw));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${String(path)} is not a unit list: ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+// Any constant: instances starting together load the list once, one after the other.
+const UNITS_LOCK = 72_410_002;
+
+/**
+ * At start: loads the shipped list when the database holds no commune yet, so every install can resolve
+ * addresses and scopes. A database that has communes (from an earlier start or `npm run import-units` with a
+ * newer list) is left as it is. Returns what was loaded (zeros when nothing was).
+ */
+export async function ensureAdminUnits(
+  db: DbOrTx,
+  now: Date,
+  file: string | URL = SHIPPED_UNITS_FILE,
+): Promise<{ provinces: number; communes: number }> {
+  const none = { provinces: 0, communes: 0 };
+  const has = async (tx: DbOrTx) => {
+    const [row] = await tx.select({ n: count() }).from(adminUnits).where(eq(adminUnits.level, "commune"));
+    return Number(row?.n ?? 0) > 0;
+  };
+  if (await has(db)) return none;
+  const list = await readUnitsFile(file);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${UNITS_LOCK})`);
+    return (await has(tx)) ? none : importAdminUnits(tx, list, now);
+  });
+}
 
 export interface Commune {
   code: string;

@@ -1,14 +1,12 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Answers, FORM } from "../../bot/features/declaration/form.js";
 import { verifyPersonalQr } from "../../bot/features/declaration/personal-qr.js";
-import { importAdminUnits, unitsFileSchema } from "../../bot/shared/admin-units.js";
 import { generateSeed, type Keyring, loadSigningKeys } from "../../bot/shared/qr/signing-keys.js";
 import { verifyQrToken } from "../../bot/shared/qr/token.js";
 import type { ScriptedUser, UploadedFile } from "../fake-telegram/index.js";
 import { startTestBot, type TestBot } from "../support/bot-harness.js";
 import { i18n } from "../support/context.js";
-import { UNITS_FILE, validInput } from "../support/declaration.js";
+import { validInput } from "../support/declaration.js";
 import { decodeQrPng, embeddedFontNames, pdfPageTexts, squash } from "../unit/render/support.js";
 
 const START = new Date("2026-11-26T03:00:00Z");
@@ -65,10 +63,6 @@ describe.each([
   beforeAll(async () => {
     now = START;
     bot = await startTestBot({ clock: () => now, env: configuredKey ? { QR_SIGNING_KEY: seed } : {} });
-    if (lang === "vi") {
-      const file = unitsFileSchema.parse(JSON.parse(readFileSync(UNITS_FILE, "utf8")));
-      await importAdminUnits(bot.app.database.db, file, now);
-    }
     keyring = (
       await loadSigningKeys(bot.app.database.db, { configured: configuredKey ? seed : undefined, now })
     ).keyring;
@@ -111,10 +105,8 @@ describe.each([
 
     await u.text("ha noi");
     const commune = await u.text("ba dinh");
-    if (lang === "vi") {
-      // The unit list is loaded: the typed name is matched to its official code.
-      expect(sinceTexts(u, commune)).toContain("Phường Ba Đình");
-    }
+    // The shipped unit list is loaded: the typed name is matched to its official code.
+    expect(sinceTexts(u, commune)).toContain("Phường Ba Đình");
     await answerRest(u, lang);
     const summary = u.lastText() ?? "";
     expect(summary).toContain("Nguyễn Văn An");
@@ -139,7 +131,7 @@ describe.each([
     expect(verifyQrToken(firstToken, { keys: keyring, now })).toMatchObject({ ok: true });
     const checked = await verifyPersonalQr(bot.app.database.db, keyring, firstToken, now);
     expect(checked).toMatchObject({ ok: true, status: "green", person: { fullName: "Nguyễn Văn An" } });
-    if (lang === "vi" && checked.ok) expect(checked.declaration.communeCode).toBe("00004");
+    if (checked.ok) expect(checked.declaration.communeCode).toBe("00004");
   });
 
   it("repeats the declaration with unchanged details in at most 6 messages, superseding the old QR", async () => {

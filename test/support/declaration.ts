@@ -6,9 +6,6 @@ import { type Answers, offeredOptions, type Question } from "../../bot/features/
 
 export const declarationFlow = createDeclarationFlow();
 
-/** The 2025 unit list, beside the repository (never copied into it). */
-export const UNITS_FILE = new URL("../../../shared/data/vn-admin-units-2025.json", import.meta.url);
-
 export const option = (data: string): Input => ({ kind: "option", data });
 export const typed = (text: string): Input => ({ kind: "text", text });
 
