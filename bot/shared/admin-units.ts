@@ -124,7 +124,11 @@ export async function importAdminUnits(
 // People often type the kind of unit too: "phường Ba Đình", "xa Tam Hung", "p. Láng".
 const KIND_PREFIX = /^(phuong|xa|thi tran|dac khu|p|x|tt)\s+/;
 
-/** Up to `limit` communes of a province whose name contains what was typed, best matches first. */
+/**
+ * Up to `limit` communes of a province whose name contains what was typed, best first: the same name, then
+ * names starting with it, then names with a word starting with it. Folding makes "Cẩm Thủy", "cam thuy" and
+ * "Cẩm Thuỷ" (the other tone-mark placement) the same.
+ */
 export async function searchCommunes(
   db: DbOrTx,
   provinceCode: string,
@@ -146,6 +150,7 @@ export async function searchCommunes(
     .orderBy(
       sql`${adminUnits.search} = ${q} desc`,
       sql`${adminUnits.search} like ${`${q}%`} desc`,
+      sql`${adminUnits.search} like ${`% ${q}%`} desc`,
       asc(adminUnits.search),
     )
     .limit(limit);

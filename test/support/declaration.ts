@@ -48,8 +48,12 @@ export function startLoad(extra: Partial<StartLoad> = {}): StartLoad {
   };
 }
 
-/** No admin units loaded: a typed commune name is taken as it is. */
-export const noUnits: CommuneLookup = { kind: "commune", hasUnits: false, matches: [] };
+/** What the commune step's load finds for the sample answer "Ba Đình" in Hà Nội: the one official ward. */
+export const baDinh: CommuneLookup = {
+  kind: "commune",
+  matches: [{ code: "00004", name: "Phường Ba Đình" }],
+  truncated: false,
+};
 
 export const replyText = (r: Reply | undefined) =>
   r?.kind === "text" ? r.text : r?.kind === "photo" ? (r.caption ?? "") : "";
@@ -58,7 +62,7 @@ export const buttons = (r: Reply | undefined) =>
   r?.kind === "text" ? (r.options ?? []).flat().map((o) => o.id) : [];
 
 /** Feeds inputs one by one, handing the commune step what its load would read. */
-export function drive(ctx: StepContext, first: StepResult, inputs: Input[], lookup: CommuneLookup = noUnits) {
+export function drive(ctx: StepContext, first: StepResult, inputs: Input[], lookup: CommuneLookup = baDinh) {
   let result = first;
   for (const input of inputs) {
     if (!result.state) throw new Error("the flow ended early");
