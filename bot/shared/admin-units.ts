@@ -156,6 +156,44 @@ export async function searchCommunes(
     .limit(limit);
 }
 
+export type CommuneMatch =
+  | { kind: "one"; commune: Commune }
+  | { kind: "none" }
+  | { kind: "several"; communes: Commune[] };
+
+/**
+ * A commune written in a file (a list, a CSV) where nobody can be asked to choose: its 5-digit code, or a name
+ * that only one commune of the province has or matches exactly ("Cẩm Thủy", "xã Cẩm Thuỷ").
+ */
+export async function resolveCommune(
+  db: DbOrTx,
+  provinceCode: string,
+  written: string,
+): Promise<CommuneMatch> {
+  const text = written.trim();
+  if (/^\d{5}$/.test(text)) {
+    const byCode = await communeByCode(db, text);
+    const inProvince = byCode && (await communeProvince(db, text)) === provinceCode;
+    return inProvince ? { kind: "one", commune: byCode } : { kind: "none" };
+  }
+  const found = await searchCommunes(db, provinceCode, text, 6);
+  if (found.length === 1) return { kind: "one", commune: found[0]! };
+  const q = fold(text).replace(KIND_PREFIX, "");
+  const exact = found.filter((c) => fold(c.name).replace(KIND_PREFIX, "") === q);
+  if (exact.length === 1) return { kind: "one", commune: exact[0]! };
+  return found.length === 0
+    ? { kind: "none" }
+    : { kind: "several", communes: exact.length > 1 ? exact : found };
+}
+
+async function communeProvince(db: DbOrTx, code: string): Promise<string | null> {
+  const [row] = await db
+    .select({ p: adminUnits.parentCode })
+    .from(adminUnits)
+    .where(eq(adminUnits.code, code));
+  return row?.p ?? null;
+}
+
 export async function countCommunes(db: DbOrTx, provinceCode: string): Promise<number> {
   const [row] = await db
     .select({ n: count() })
