@@ -173,7 +173,7 @@ export async function resolveCommune(
   const text = written.trim();
   if (/^\d{5}$/.test(text)) {
     const byCode = await communeByCode(db, text);
-    const inProvince = byCode && (await communeProvince(db, text)) === provinceCode;
+    const inProvince = byCode && (await provinceOfCommune(db, text)) === provinceCode;
     return inProvince ? { kind: "one", commune: byCode } : { kind: "none" };
   }
   const found = await searchCommunes(db, provinceCode, text, 6);
@@ -186,7 +186,8 @@ export async function resolveCommune(
     : { kind: "several", communes: exact.length > 1 ? exact : found };
 }
 
-async function communeProvince(db: DbOrTx, code: string): Promise<string | null> {
+/** The province code a commune belongs to, or null for an unknown code. */
+export async function provinceOfCommune(db: DbOrTx, code: string): Promise<string | null> {
   const [row] = await db
     .select({ p: adminUnits.parentCode })
     .from(adminUnits)

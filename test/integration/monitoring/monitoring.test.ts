@@ -98,8 +98,12 @@ describe("opening a group", () => {
       scope: { type: "commune", id: "00004" },
     });
     await expect(
-      createGroup(database.db, nobody.userId, { ...g, communeCode: "00007" }, now),
+      createGroup(database.db, nobody.userId, { ...g, communeCode: "00008" }, now),
     ).rejects.toBeInstanceOf(ForbiddenError);
+    // A code that is not in the official list is no commune at all.
+    await expect(
+      createGroup(database.db, nobody.userId, { ...g, communeCode: "00007" }, now),
+    ).rejects.toThrow(/not in the official list/);
     const created = await createGroup(database.db, nobody.userId, g, now);
     expect(
       await hasRole(database.db, nobody.userId, "commune_officer", { type: "group", id: String(created.id) }),
@@ -108,6 +112,39 @@ describe("opening a group", () => {
     expect((await managedGroups(database.db, manager.userId)).map((x) => x.id)).not.toContain(created.id);
     const forbidden = await manager.say(press(`mgroup:view:${created.id}`));
     expect(said(forbidden)).toContain("Only the managers of this group");
+  });
+
+  it("a district officer of a province finds the lockdown area's commune in the official list", async () => {
+    const officer = await registered(engine, "84912000003");
+    await grantRole(database.db, {
+      userId: officer.userId,
+      role: "district_officer",
+      scope: { type: "province", id: "38" },
+    });
+    await officer.say(cmd("newgroup"));
+    await officer.say(press("newgroup:kind:lockdown"));
+    const area = await officer.say(type("Phong toả thôn Trung"));
+    expect(said(area)).toContain("Thanh Hoá");
+    const none = await officer.say(type("xyzxyz"));
+    expect(said(none)).toContain("xyzxyz");
+    const several = await officer.say(type("hoa"));
+    expect(buttons(several).map((b) => b.id)).toContain("newgroup:area:more");
+    const chosen = await officer.say(type("Cẩm Thủy"));
+    expect(said(chosen)).not.toContain("⚠️");
+    await officer.say(type("Thôn Trung"));
+    await officer.say(press("newgroup:days:14"));
+    const summary = await officer.say(press("newgroup:win:morning"));
+    expect(said(summary)).toContain("Thôn Trung, Xã Cẩm Thuỷ");
+    await officer.say(press("newgroup:ok"));
+    const [made] = await database.db
+      .select()
+      .from(monitoringGroups)
+      .where(eq(monitoringGroups.name, "Phong toả thôn Trung"));
+    expect(made?.communeCode).toBe("15127");
+    // Outside the province the rule refuses, whatever the chat offered.
+    await expect(
+      createGroup(database.db, officer.userId, { ...made!, kind: "lockdown", communeCode: "00004" }, now),
+    ).rejects.toBeInstanceOf(ForbiddenError);
   });
 });
 
