@@ -267,7 +267,9 @@ describe("the daily report", () => {
     ]);
     const alerts = await queued(database.db, "alert:");
     expect(alerts.map((a) => a.chatId)).toEqual([manager.id]);
-    expect(alerts[0]!.text).toContain("Đỗ Thị Hoa (P.404) reported at 08:00 01/08/2021: temperature 38.6 °C");
+    expect(alerts[0]!.text).toContain(
+      "Đỗ Thị Hoa (P.404) · 0912 000 030 reported at 08:00 01/08/2021: temperature 38.6 °C",
+    );
   });
 
   it("lets an account report for its dependent in the same group", async () => {
@@ -311,13 +313,15 @@ describe("the manager's view", () => {
     const status = await manager.say(cmd("group"));
     const text = said(status);
     expect(text).toContain(
-      "Symptoms, fever or low SpO2 today (1):\n• Đỗ Thị Hoa (P.404): temperature 38.6 °C",
+      "Symptoms, fever or low SpO2 today (1):\n• Đỗ Thị Hoa (P.404) · 0912 000 030: temperature 38.6 °C",
     );
     // The parent joined by the link before any declaration: no name yet, shown as such.
     expect(text).toContain(
-      "Not reported yet today (3):\n• (name not given yet)\n• Lê Văn Cường (P.201)\n• Trần Thị Bình (P.102)",
+      "Not reported yet today (3):\n• (name not given yet) · 0912 000 040\n• Lê Văn Cường (P.201) · 0912 000 011\n• Trần Thị Bình (P.102) · 0912 000 010",
     );
-    expect(text).toContain("Reported today (2):\n• Đỗ Thị Hoa (P.404)\n• Ngô Minh Khang");
+    expect(text).toContain(
+      "Reported today (2):\n• Đỗ Thị Hoa (P.404) · 0912 000 030\n• Ngô Minh Khang · 0912 000 040",
+    );
 
     await manager.say(press(`mgroup:bc:${group.id}`));
     const preview = await manager.say(type("Sáng mai 7 giờ xét nghiệm PCR tại sân."));
