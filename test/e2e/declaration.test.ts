@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Answers, FORM } from "../../bot/features/declaration/form.js";
 import { verifyPersonalQr } from "../../bot/features/declaration/personal-qr.js";
 import { generateSeed, type Keyring, loadSigningKeys } from "../../bot/shared/qr/signing-keys.js";
 import { verifyQrToken } from "../../bot/shared/qr/token.js";
 import type { ScriptedUser, UploadedFile } from "../fake-telegram/index.js";
 import { startTestBot, type TestBot } from "../support/bot-harness.js";
 import { i18n } from "../support/context.js";
-import { validInput } from "../support/declaration.js";
+import { answerRest } from "../support/declaration.js";
 import { decodeQrPng, embeddedFontNames, pdfPageTexts, squash } from "../unit/render/support.js";
 
 const START = new Date("2026-11-26T03:00:00Z");
@@ -22,24 +21,6 @@ const buttonData = (u: ScriptedUser) =>
     .keyboard()
     .inline.flat()
     .map((b) => b.data ?? "");
-
-/** Answers whatever question is on screen until the summary, as a hurried but valid person would. */
-async function answerRest(u: ScriptedUser, lang: "vi" | "en") {
-  const t = i18n.t(lang);
-  for (let i = 0; i < 25; i++) {
-    const data = buttonData(u);
-    if (data.includes("declaration:confirm")) return;
-    const text = u.lastText() ?? "";
-    const q = FORM.find((x) => text.includes(`) ${t(`declaration:${x.key}.ask`)}`));
-    if (!q) throw new Error(`no question on screen: ${text}`);
-    const press = data.find((d) => d.startsWith(`declaration:a:${q.id}:`));
-    const input = validInput(q, {} as Answers);
-    if (press && q.type !== "choice") await u.press(press);
-    else if (input.kind === "option") await u.press(input.data);
-    else if (input.kind === "text") await u.text(input.text);
-  }
-  throw new Error("the form never reached its summary");
-}
 
 function lastUpload(
   bot: TestBot,
