@@ -15,6 +15,7 @@ import {
   ensureAdminUnits,
   importAdminUnits,
   readUnitsFile,
+  resolveCommune,
   SHIPPED_UNITS_FILE,
   searchCommunes,
 } from "../../../bot/shared/admin-units.js";
@@ -275,5 +276,21 @@ describe("admin units", () => {
     expect((await searchCommunes(database.db, "01", "a")).length).toBe(8);
     expect(await searchCommunes(database.db, "79", "ba dinh")).toEqual([]);
     expect(await communeByCode(database.db, "00004")).toEqual({ code: "00004", name: "Phường Ba Đình" });
+    // Either tone-mark placement, with or without diacritics.
+    expect(await searchCommunes(database.db, "38", "Cẩm Thủy")).toEqual([
+      { code: "15127", name: "Xã Cẩm Thuỷ" },
+    ]);
+    expect(await searchCommunes(database.db, "38", "cam thuy")).toEqual([
+      { code: "15127", name: "Xã Cẩm Thuỷ" },
+    ]);
+    const hoa = await searchCommunes(database.db, "38", "hoa", 40);
+    expect(hoa.length).toBe(14);
+    expect(hoa.map((c) => c.name)).toEqual(expect.arrayContaining(["Xã Định Hoà", "Xã Xuân Hoà"]));
+    expect(await resolveCommune(database.db, "38", "xã Cẩm Thuỷ")).toEqual({
+      kind: "one",
+      commune: { code: "15127", name: "Xã Cẩm Thuỷ" },
+    });
+    expect((await resolveCommune(database.db, "38", "hoa")).kind).toBe("several");
+    expect(await resolveCommune(database.db, "38", "xyzxyz")).toEqual({ kind: "none" });
   });
 });
