@@ -52,7 +52,7 @@ function typed(input: Input): string | undefined {
   return input.kind === "text" ? input.text.trim().replace(/\s+/g, " ") : undefined;
 }
 
-function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
+function step(state: FlowState, input: Input, ctx: StepContext<Loaded | undefined>): StepResult {
   const d = readData(state.data);
   if (!d) return end([text(ctx.t("common:error"))]);
   const again = (key: string, vars?: Record<string, string>) => retry(state, d, key, ctx, vars);
@@ -157,8 +157,8 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
   return end([text(ctx.t("common:error"))]);
 }
 
-function start(ctx: StepContext): StepResult {
-  const l = ctx.loaded as Loaded | undefined;
+function start(ctx: StepContext<Loaded | undefined>): StepResult {
+  const l = ctx.loaded;
   const parents = l?.kind === "start" ? l.parents : [];
   const d: Data = { parents };
   const intro = ctx.t("checkpoint:register.intro");
@@ -166,7 +166,7 @@ function start(ctx: StepContext): StepResult {
 }
 
 /** /checkpoint: registers a checkpoint (or a part of one the person manages) by chat. */
-export function createCheckpointRegisterFlow(): Flow {
+export function createCheckpointRegisterFlow(): Flow<Loaded | undefined> {
   return {
     name: FLOW,
     commands: ["checkpoint"],

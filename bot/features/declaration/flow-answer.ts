@@ -1,13 +1,13 @@
 import type { Input, StepContext } from "../../core/types.js";
 import { fold } from "../../shared/fold.js";
-import { answerCommune } from "../../shared/place-picker.js";
+import { answerCommune, type CommuneLookup } from "../../shared/place-picker.js";
 import { findProvinces, provinceByCode } from "../../shared/provinces.js";
 import { type Data, optId } from "./flow-state.js";
 import { type Answer, offeredOptions, type Question } from "./form.js";
 import { type AnswerError, firstError, shortTextSchema, yearSchema } from "./validators.js";
 
 /** What the commune step read from the database for a typed name. */
-export type { CommuneLookup } from "../../shared/place-picker.js";
+export type { CommuneLookup };
 
 export type Outcome =
   | { kind: "value"; value: Answer }
@@ -80,7 +80,7 @@ function list(q: Question & { type: "list" }, input: Input, data: Data): Outcome
   return { kind: "redraw", data: { ...data, items: [...items, ...added] }, edit: false };
 }
 
-function commune(q: Question, input: Input, data: Data, loaded: unknown): Outcome {
+function commune(q: Question, input: Input, data: Data, loaded: CommuneLookup | undefined): Outcome {
   if (input.kind === "text" && input.text.length > 100) return err("tooLong", { max: 100 });
   const shown = data.matches
     ? { matches: data.matches, page: data.page ?? 0, truncated: data.truncated }
@@ -101,7 +101,12 @@ function commune(q: Question, input: Input, data: Data, loaded: unknown): Outcom
 }
 
 /** Reads an input as an answer to `q`: a value, a localized error, or the question redrawn. */
-export function interpret(q: Question, input: Input, data: Data, ctx: StepContext): Outcome {
+export function interpret(
+  q: Question,
+  input: Input,
+  data: Data,
+  ctx: StepContext<{ kind: "start" } | CommuneLookup | undefined>,
+): Outcome {
   const env = { now: ctx.now, timeZone: ctx.timeZone };
   switch (q.type) {
     case "text":
@@ -138,7 +143,7 @@ export function interpret(q: Question, input: Input, data: Data, ctx: StepContex
       return { kind: "redraw", data: { ...data, matches }, edit: false };
     }
     case "commune":
-      return commune(q, input, data, ctx.loaded);
+      return commune(q, input, data, ctx.loaded?.kind === "commune" ? ctx.loaded : undefined);
     case "list":
       return list(q, input, data);
   }

@@ -23,7 +23,8 @@ export const INVITE_FLOW = "invite";
 const ROLES = ["commune_officer", "district_officer"] as const;
 type OfficerRole = (typeof ROLES)[number];
 
-type Loaded = { admin?: boolean };
+/** Whether the person is an administrator (at the start); the communes matching a typed name. */
+type Loaded = { admin?: boolean; commune?: CommuneLookup };
 
 const opt = (...parts: string[]) => [INVITE_FLOW, ...parts].join(":");
 const roleOf = (s: FlowState) => s.data.role as OfficerRole;
@@ -76,7 +77,7 @@ function afterProvince(state: FlowState, p: Province, ctx: StepContext): StepRes
   return { state: next, replies: [question(next, ctx)] };
 }
 
-function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
+function step(state: FlowState, input: Input, ctx: StepContext<Loaded>): StepResult {
   const data = input.kind === "option" ? input.data : "";
   const again = (key: string) => ({ state, replies: [text(`⚠️ ${ctx.t(key)}`), question(state, ctx)] });
   if (state.step === "role") {
@@ -115,7 +116,7 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
     input,
     opt("comm"),
     state.data.communes as CommuneList | undefined,
-    ctx.loaded,
+    ctx.loaded?.commune,
   );
   switch (answer.kind) {
     case "chosen":
@@ -133,18 +134,18 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
   }
 }
 
-export function createInviteFlow(): Flow {
+export function createInviteFlow(): Flow<Loaded> {
   return {
     name: INVITE_FLOW,
     commands: ["invite"],
     requiresPhone: true,
-    async load(env: LoadEnv): Promise<Loaded | CommuneLookup> {
+    async load(env: LoadEnv): Promise<Loaded> {
       if (!env.state) return { admin: await isAdmin(env.tx, env.user.id) };
       if (env.state.step !== "commune" || env.input?.kind !== "text") return {};
-      return lookupCommunes(env.tx, String(env.state.data.province ?? ""), env.input.text);
+      return { commune: await lookupCommunes(env.tx, String(env.state.data.province ?? ""), env.input.text) };
     },
     start(ctx) {
-      if (!(ctx.loaded as Loaded).admin) return end([text(ctx.t("tracing:invite.adminOnly"))]);
+      if (!ctx.loaded.admin) return end([text(ctx.t("tracing:invite.adminOnly"))]);
       const state: FlowState = { flow: INVITE_FLOW, step: "role", data: {} };
       return { state, replies: [question(state, ctx)] };
     },

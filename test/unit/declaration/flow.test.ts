@@ -274,9 +274,14 @@ describe("declaration flow: summary, repeat and resume", () => {
       option("declaration:a:province:79"),
     ]);
     expect(r.state?.step).toBe("q.commune");
-    const done = drive(ctx, r, [typed("Bến Thành")]);
+    const benThanh = { code: "26734", name: "Phường Bến Thành" };
+    const done = drive(ctx, r, [typed("Bến Thành")], {
+      kind: "commune",
+      matches: [benThanh],
+      truncated: false,
+    });
     expect(done.state?.step).toBe("summary");
-    expect(answers(done)).toMatchObject({ province: "79", commune: { code: null, name: "Bến Thành" } });
+    expect(answers(done)).toMatchObject({ province: "79", commune: benThanh });
   });
 
   it("repeats a declaration with unchanged details in six messages, /declare included", () => {

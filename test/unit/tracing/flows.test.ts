@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { localesDir } from "../../../bot/core/i18n.js";
-import type { Input, Reply, StepResult } from "../../../bot/core/types.js";
+import type { Input, Reply, StepContext, StepResult } from "../../../bot/core/types.js";
 import { auditMenu, createAuditFlow, readAuditArgs } from "../../../bot/features/tracing/audit-flow.js";
 import { createFollowUpFlow } from "../../../bot/features/tracing/followup-flow.js";
 import { createInviteFlow } from "../../../bot/features/tracing/invite-flow.js";
@@ -15,9 +15,10 @@ import {
 } from "../../../bot/features/tracing/trace-flow.js";
 import { stepContext } from "../../support/context.js";
 
-const ctx = (loaded?: unknown) => ({
+/** Steps are fed whatever a load would have read; the table rows are untyped, hence `never`. */
+const ctx = (loaded?: unknown): StepContext<never> => ({
   ...stepContext({ lang: "en", user: { phone: "+84912345678" }, now: new Date("2021-08-14T03:00:00Z") }),
-  loaded,
+  loaded: loaded as never,
 });
 const say = (t: string): Input => ({ kind: "text", text: t });
 const press = (data: string): Input => ({ kind: "option", data });
@@ -193,7 +194,7 @@ describe("/invite", () => {
     const none = flow.step(
       asked.state!,
       say("xyzxyz"),
-      ctx({ kind: "commune", matches: [], truncated: false }),
+      ctx({ commune: { kind: "commune", matches: [], truncated: false } }),
     );
     expect(textOf(none)).toContain("No commune or ward named «xyzxyz» in Hà Nội");
     expect(none.effects ?? []).toEqual([]);
@@ -204,7 +205,7 @@ describe("/invite", () => {
     const listed = flow.step(
       asked.state!,
       say("phuong"),
-      ctx({ kind: "commune", matches, truncated: false }),
+      ctx({ commune: { kind: "commune", matches, truncated: false } }),
     );
     expect(buttons(listed)).toEqual(["invite:comm:00004", "invite:comm:00008"]);
     const chosen = flow.step(listed.state!, press("invite:comm:00004"), ctx());
