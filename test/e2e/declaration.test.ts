@@ -16,12 +16,6 @@ const sinceTexts = (u: ScriptedUser, since: number) =>
     .repliesSince(since)
     .map((c) => String(c.params.text ?? c.params.caption ?? ""))
     .join("\n");
-const buttonData = (u: ScriptedUser) =>
-  u
-    .keyboard()
-    .inline.flat()
-    .map((b) => b.data ?? "");
-
 function lastUpload(
   bot: TestBot,
   method: "sendPhoto" | "sendDocument",

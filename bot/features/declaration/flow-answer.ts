@@ -4,7 +4,7 @@ import { answerCommune, type CommuneLookup } from "../../shared/place-picker.js"
 import { findProvinces, provinceByCode } from "../../shared/provinces.js";
 import { type Data, optId } from "./flow-state.js";
 import { type Answer, offeredOptions, type Question } from "./form.js";
-import { type AnswerError, firstError, shortTextSchema, yearSchema } from "./validators.js";
+import { type AnswerError, firstError, yearSchema } from "./validators.js";
 
 /** What the commune step read from the database for a typed name. */
 export type { CommuneLookup };
