@@ -30,6 +30,7 @@ import { type HttpServer, type RouteHandler, startHttpServer } from "./platform/
 import { createLogger } from "./platform/logger.js";
 import { createMetrics } from "./platform/metrics.js";
 import { markReachable } from "./platform/outbox/enqueue.js";
+import { ensureAdminUnits } from "./shared/admin-units.js";
 import { createQrDecoderPool } from "./shared/qr/decode-pool.js";
 import { ensureTelegramAdmins } from "./shared/roles.js";
 import { findOrCreateUser, usersPort } from "./shared/users.js";
@@ -104,6 +105,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     onStatement: opts.onStatement,
   });
   logger.info({ database: database.kind }, "database ready");
+  const unitsStarted = performance.now();
+  const units = await ensureAdminUnits(database.db, clock());
+  if (units.communes > 0)
+    logger.info({ ...units, ms: Math.round(performance.now() - unitsStarted) }, "official unit list loaded");
 
   await ensureTelegramAdmins(database.db, config.adminTelegramIds, (ref) =>
     findOrCreateUser(database.db, ref),

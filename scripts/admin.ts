@@ -2,8 +2,10 @@
 import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
 import { loadConfig } from "../bot/platform/config.js";
+import { communeByCode, ensureAdminUnits } from "../bot/shared/admin-units.js";
 import { createInvitation } from "../bot/shared/invitations.js";
 import { normalizePhone } from "../bot/shared/phone.js";
+import { provinceByCode } from "../bot/shared/provinces.js";
 import { grantRole, ROLES, type Role, revokeRole, type Scope } from "../bot/shared/roles.js";
 import { findOrCreateUser } from "../bot/shared/users.js";
 import { type Db, openDatabase } from "../db/client.js";
@@ -26,6 +28,21 @@ function parseScope(raw: string | undefined): Scope {
   if ((type === "checkpoint" || type === "group" || type === "commune" || type === "province") && id)
     return { type, id };
   throw new Error(`bad scope "${raw}"`);
+}
+
+/** What the invitee reads: the commune's or province's name, never its code. */
+async function scopeName(db: Db, scope: Scope): Promise<string> {
+  if (scope.type === "commune") {
+    const commune = await communeByCode(db, scope.id);
+    if (!commune) throw new Error(`no commune with code ${scope.id} in the official list`);
+    return commune.name;
+  }
+  if (scope.type === "province") {
+    const province = provinceByCode(scope.id);
+    if (!province) throw new Error(`no province with code ${scope.id}`);
+    return province.name;
+  }
+  return scope.type === "global" ? "" : `${scope.type}:${scope.id}`;
 }
 
 function parseRole(raw: string | undefined): Role {
@@ -66,6 +83,8 @@ async function run(argv: string[]): Promise<void> {
   const config = loadConfig(process.env);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
+    // Scopes and addresses need the communes, even before the bot has ever started on this database.
+    await ensureAdminUnits(database.db, new Date());
     const db = database.db;
     if (command === "grant" || command === "revoke") {
       const role = parseRole(roleArg);
@@ -98,7 +117,7 @@ async function run(argv: string[]): Promise<void> {
       const scope = parseScope(scopeArg);
       const inv = await createInvitation(db, {
         kind: "role",
-        payload: { role, scope, label: values.label ?? scopeArg ?? "" },
+        payload: { role, scope, label: values.label ?? (await scopeName(db, scope)) },
         now: new Date(),
         ttlMs: Number(values.days) * 86_400_000,
         maxUses: 1,

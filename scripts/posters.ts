@@ -9,6 +9,7 @@ import { checkpointsFromCsv, createCheckpointsFromCsv } from "../bot/features/ch
 import { posterInput } from "../bot/features/checkpoint/replies.js";
 import { loadConfig } from "../bot/platform/config.js";
 import { renderPostersPdf } from "../bot/render/poster.js";
+import { ensureAdminUnits } from "../bot/shared/admin-units.js";
 import { normalizePhone } from "../bot/shared/phone.js";
 import { parseCsv } from "../bot/shared/spreadsheet.js";
 import { openDatabase } from "../db/client.js";
@@ -59,6 +60,8 @@ async function run(argv: string[]): Promise<void> {
   const bot = await botUsername(values.bot, config.telegram);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
+    // Scopes and addresses need the communes, even before the bot has ever started on this database.
+    await ensureAdminUnits(database.db, new Date());
     const [manager] = await database.db
       .select({ id: users.id })
       .from(users)

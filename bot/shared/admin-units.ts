@@ -1,10 +1,11 @@
+import { readFile } from "node:fs/promises";
 import { and, asc, count, eq, like, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db/client.js";
 import { adminUnits } from "../../db/schema/index.js";
 import { fold } from "./fold.js";
 
-/** The unit list format (see ../shared/data/vn-admin-units-2025.json): provinces, each with its wards. */
+/** The unit list format (that of db/data/vn-admin-units-2025.json): provinces, each with its wards. */
 export const unitsFileSchema = z.object({
   provinces: z.array(
     z.object({
@@ -19,6 +20,46 @@ export const unitsFileSchema = z.object({
   ),
 });
 export type UnitsFile = z.infer<typeof unitsFileSchema>;
+
+/** The official 2025 list shipped with the product (MIT-licensed public data; licence beside it). */
+export const SHIPPED_UNITS_FILE = new URL("../../db/data/vn-admin-units-2025.json", import.meta.url);
+
+/** Reads and checks a unit list; the error names the file and the first field that is wrong. */
+export async function readUnitsFile(path: string | URL): Promise<UnitsFile> {
+  const raw = await readFile(path, "utf8");
+  const parsed = unitsFileSchema.safeParse(JSON.parse(raw));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${String(path)} is not a unit list: ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+// Any constant: instances starting together load the list once, one after the other.
+const UNITS_LOCK = 72_410_002;
+
+/**
+ * At start: loads the shipped list when the database holds no commune yet, so every install can resolve
+ * addresses and scopes. A database that has communes (from an earlier start or `npm run import-units` with a
+ * newer list) is left as it is. Returns what was loaded (zeros when nothing was).
+ */
+export async function ensureAdminUnits(
+  db: DbOrTx,
+  now: Date,
+  file: string | URL = SHIPPED_UNITS_FILE,
+): Promise<{ provinces: number; communes: number }> {
+  const none = { provinces: 0, communes: 0 };
+  const has = async (tx: DbOrTx) => {
+    const [row] = await tx.select({ n: count() }).from(adminUnits).where(eq(adminUnits.level, "commune"));
+    return Number(row?.n ?? 0) > 0;
+  };
+  if (await has(db)) return none;
+  const list = await readUnitsFile(file);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${UNITS_LOCK})`);
+    return (await has(tx)) ? none : importAdminUnits(tx, list, now);
+  });
+}
 
 export interface Commune {
   code: string;
@@ -83,7 +124,11 @@ export async function importAdminUnits(
 // People often type the kind of unit too: "phường Ba Đình", "xa Tam Hung", "p. Láng".
 const KIND_PREFIX = /^(phuong|xa|thi tran|dac khu|p|x|tt)\s+/;
 
-/** Up to `limit` communes of a province whose name contains what was typed, best matches first. */
+/**
+ * Up to `limit` communes of a province whose name contains what was typed, best first: the same name, then
+ * names starting with it, then names with a word starting with it. Folding makes "Cẩm Thủy", "cam thuy" and
+ * "Cẩm Thuỷ" (the other tone-mark placement) the same.
+ */
 export async function searchCommunes(
   db: DbOrTx,
   provinceCode: string,
@@ -105,9 +150,49 @@ export async function searchCommunes(
     .orderBy(
       sql`${adminUnits.search} = ${q} desc`,
       sql`${adminUnits.search} like ${`${q}%`} desc`,
+      sql`${adminUnits.search} like ${`% ${q}%`} desc`,
       asc(adminUnits.search),
     )
     .limit(limit);
+}
+
+export type CommuneMatch =
+  | { kind: "one"; commune: Commune }
+  | { kind: "none" }
+  | { kind: "several"; communes: Commune[] };
+
+/**
+ * A commune written in a file (a list, a CSV) where nobody can be asked to choose: its 5-digit code, or a name
+ * that only one commune of the province has or matches exactly ("Cẩm Thủy", "xã Cẩm Thuỷ").
+ */
+export async function resolveCommune(
+  db: DbOrTx,
+  provinceCode: string,
+  written: string,
+): Promise<CommuneMatch> {
+  const text = written.trim();
+  if (/^\d{5}$/.test(text)) {
+    const byCode = await communeByCode(db, text);
+    const inProvince = byCode && (await provinceOfCommune(db, text)) === provinceCode;
+    return inProvince ? { kind: "one", commune: byCode } : { kind: "none" };
+  }
+  const found = await searchCommunes(db, provinceCode, text, 6);
+  if (found.length === 1) return { kind: "one", commune: found[0]! };
+  const q = fold(text).replace(KIND_PREFIX, "");
+  const exact = found.filter((c) => fold(c.name).replace(KIND_PREFIX, "") === q);
+  if (exact.length === 1) return { kind: "one", commune: exact[0]! };
+  return found.length === 0
+    ? { kind: "none" }
+    : { kind: "several", communes: exact.length > 1 ? exact : found };
+}
+
+/** The province code a commune belongs to, or null for an unknown code. */
+export async function provinceOfCommune(db: DbOrTx, code: string): Promise<string | null> {
+  const [row] = await db
+    .select({ p: adminUnits.parentCode })
+    .from(adminUnits)
+    .where(eq(adminUnits.code, code));
+  return row?.p ?? null;
 }
 
 export async function countCommunes(db: DbOrTx, provinceCode: string): Promise<number> {

@@ -1,14 +1,11 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Answers, FORM } from "../../bot/features/declaration/form.js";
 import { verifyPersonalQr } from "../../bot/features/declaration/personal-qr.js";
-import { importAdminUnits, unitsFileSchema } from "../../bot/shared/admin-units.js";
 import { generateSeed, type Keyring, loadSigningKeys } from "../../bot/shared/qr/signing-keys.js";
 import { verifyQrToken } from "../../bot/shared/qr/token.js";
 import type { ScriptedUser, UploadedFile } from "../fake-telegram/index.js";
 import { startTestBot, type TestBot } from "../support/bot-harness.js";
 import { i18n } from "../support/context.js";
-import { UNITS_FILE, validInput } from "../support/declaration.js";
+import { answerRest } from "../support/declaration.js";
 import { decodeQrPng, embeddedFontNames, pdfPageTexts, squash } from "../unit/render/support.js";
 
 const START = new Date("2026-11-26T03:00:00Z");
@@ -19,30 +16,6 @@ const sinceTexts = (u: ScriptedUser, since: number) =>
     .repliesSince(since)
     .map((c) => String(c.params.text ?? c.params.caption ?? ""))
     .join("\n");
-const buttonData = (u: ScriptedUser) =>
-  u
-    .keyboard()
-    .inline.flat()
-    .map((b) => b.data ?? "");
-
-/** Answers whatever question is on screen until the summary, as a hurried but valid person would. */
-async function answerRest(u: ScriptedUser, lang: "vi" | "en") {
-  const t = i18n.t(lang);
-  for (let i = 0; i < 25; i++) {
-    const data = buttonData(u);
-    if (data.includes("declaration:confirm")) return;
-    const text = u.lastText() ?? "";
-    const q = FORM.find((x) => text.includes(`) ${t(`declaration:${x.key}.ask`)}`));
-    if (!q) throw new Error(`no question on screen: ${text}`);
-    const press = data.find((d) => d.startsWith(`declaration:a:${q.id}:`));
-    const input = validInput(q, {} as Answers);
-    if (press && q.type !== "choice") await u.press(press);
-    else if (input.kind === "option") await u.press(input.data);
-    else if (input.kind === "text") await u.text(input.text);
-  }
-  throw new Error("the form never reached its summary");
-}
-
 function lastUpload(
   bot: TestBot,
   method: "sendPhoto" | "sendDocument",
@@ -65,10 +38,6 @@ describe.each([
   beforeAll(async () => {
     now = START;
     bot = await startTestBot({ clock: () => now, env: configuredKey ? { QR_SIGNING_KEY: seed } : {} });
-    if (lang === "vi") {
-      const file = unitsFileSchema.parse(JSON.parse(readFileSync(UNITS_FILE, "utf8")));
-      await importAdminUnits(bot.app.database.db, file, now);
-    }
     keyring = (
       await loadSigningKeys(bot.app.database.db, { configured: configuredKey ? seed : undefined, now })
     ).keyring;
@@ -111,10 +80,8 @@ describe.each([
 
     await u.text("ha noi");
     const commune = await u.text("ba dinh");
-    if (lang === "vi") {
-      // The unit list is loaded: the typed name is matched to its official code.
-      expect(sinceTexts(u, commune)).toContain("Phường Ba Đình");
-    }
+    // The shipped unit list is loaded: the typed name is matched to its official code.
+    expect(sinceTexts(u, commune)).toContain("Phường Ba Đình");
     await answerRest(u, lang);
     const summary = u.lastText() ?? "";
     expect(summary).toContain("Nguyễn Văn An");
@@ -139,7 +106,7 @@ describe.each([
     expect(verifyQrToken(firstToken, { keys: keyring, now })).toMatchObject({ ok: true });
     const checked = await verifyPersonalQr(bot.app.database.db, keyring, firstToken, now);
     expect(checked).toMatchObject({ ok: true, status: "green", person: { fullName: "Nguyễn Văn An" } });
-    if (lang === "vi" && checked.ok) expect(checked.declaration.communeCode).toBe("00004");
+    if (checked.ok) expect(checked.declaration.communeCode).toBe("00004");
   });
 
   it("repeats the declaration with unchanged details in at most 6 messages, superseding the old QR", async () => {

@@ -155,7 +155,7 @@ describe("daily health reports over Telegram", () => {
     ).toContain("đã được báo và sẽ liên hệ với bạn");
     const alert = await received(bot, manager.id, "🚨");
     expect(alert.params.text).toBe(
-      "🚨 «Khu cách ly KTX Đại học Y»: Nguyễn Văn An (P.101) reported at 09:20 01/08/2021: temperature 38.5 – 39.4 °C · symptoms: cough.",
+      "🚨 «Khu cách ly KTX Đại học Y»: Nguyễn Văn An (P.101) · 0915 000 011 reported at 09:20 01/08/2021: temperature 38.5 – 39.4 °C · symptoms: cough.",
     );
   });
 
@@ -165,9 +165,11 @@ describe("daily health reports over Telegram", () => {
     const digest = await received(bot, manager.id, "Daily summary");
     expect(digest.params.text).toContain("📊 Daily summary — «Khu cách ly KTX Đại học Y», 02/08/2021");
     expect(digest.params.text).toMatch(
-      /Silent for 24 hours or more \(2\):\n• Lê Văn Cường \(P\.103\)\n• Trần Thị Bình \(P\.102\)/,
+      /Silent for 24 hours or more \(2\):\n• Lê Văn Cường \(P\.103\) · 0915 000 013\n• Trần Thị Bình \(P\.102\) · 0915 000 012/,
     );
-    expect(digest.params.text).toContain("Not reported yet today (1):\n• Nguyễn Văn An (P.101)");
+    expect(digest.params.text).toContain(
+      "Not reported yet today (1):\n• Nguyễn Văn An (P.101) · 0915 000 011",
+    );
   });
 
   it("broadcasts a text to every member once, after the manager confirms", async () => {

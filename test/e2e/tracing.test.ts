@@ -298,6 +298,10 @@ describe("/invite", () => {
     await district.press("invitation:accept");
     const traced = await district.command("trace", "0913005000");
     expect(said(district, traced)).toContain(`Trace #${traceId + 1}: ${residentName(0)}`);
+    // The place by its names, never by its codes.
+    expect(said(district, traced)).toMatch(
+      new RegExp(`Trace #${traceId + 1}: ${residentName(0)} \\(born [^)]+\\), Phường Ba Đình, Hà Nội\n`),
+    );
   });
 });
 

@@ -2,12 +2,11 @@ import type { Input, Reply, StepContext, StepResult } from "../../bot/core/types
 import { createDeclarationFlow } from "../../bot/features/declaration/flow.js";
 import type { CommuneLookup } from "../../bot/features/declaration/flow-answer.js";
 import type { StartLoad } from "../../bot/features/declaration/flow-load.js";
-import { type Answers, offeredOptions, type Question } from "../../bot/features/declaration/form.js";
+import { type Answers, FORM, offeredOptions, type Question } from "../../bot/features/declaration/form.js";
+import type { ScriptedUser } from "../fake-telegram/index.js";
+import { i18n } from "./context.js";
 
 export const declarationFlow = createDeclarationFlow();
-
-/** The 2025 unit list, beside the repository (never copied into it). */
-export const UNITS_FILE = new URL("../../../shared/data/vn-admin-units-2025.json", import.meta.url);
 
 export const option = (data: string): Input => ({ kind: "option", data });
 export const typed = (text: string): Input => ({ kind: "text", text });
@@ -51,8 +50,12 @@ export function startLoad(extra: Partial<StartLoad> = {}): StartLoad {
   };
 }
 
-/** No admin units loaded: a typed commune name is taken as it is. */
-export const noUnits: CommuneLookup = { kind: "commune", hasUnits: false, matches: [] };
+/** What the commune step's load finds for the sample answer "Ba Đình" in Hà Nội: the one official ward. */
+export const baDinh: CommuneLookup = {
+  kind: "commune",
+  matches: [{ code: "00004", name: "Phường Ba Đình" }],
+  truncated: false,
+};
 
 export const replyText = (r: Reply | undefined) =>
   r?.kind === "text" ? r.text : r?.kind === "photo" ? (r.caption ?? "") : "";
@@ -61,7 +64,7 @@ export const buttons = (r: Reply | undefined) =>
   r?.kind === "text" ? (r.options ?? []).flat().map((o) => o.id) : [];
 
 /** Feeds inputs one by one, handing the commune step what its load would read. */
-export function drive(ctx: StepContext, first: StepResult, inputs: Input[], lookup: CommuneLookup = noUnits) {
+export function drive(ctx: StepContext, first: StepResult, inputs: Input[], lookup: CommuneLookup = baDinh) {
   let result = first;
   for (const input of inputs) {
     if (!result.state) throw new Error("the flow ended early");
@@ -69,4 +72,29 @@ export function drive(ctx: StepContext, first: StepResult, inputs: Input[], look
     result = declarationFlow.step(result.state, input, { ...ctx, loaded });
   }
   return result;
+}
+
+/**
+ * Over the fake Bot API: answers whatever question is on screen until the summary (or until the question
+ * `stopAt` is asked), as a hurried but valid person would.
+ */
+export async function answerRest(u: ScriptedUser, lang: "vi" | "en", stopAt?: string) {
+  const t = i18n.t(lang);
+  for (let i = 0; i < 25; i++) {
+    const data = u
+      .keyboard()
+      .inline.flat()
+      .map((b) => b.data ?? "");
+    if (data.includes("declaration:confirm")) return;
+    const text = u.lastText() ?? "";
+    const q = FORM.find((x) => text.includes(`) ${t(`declaration:${x.key}.ask`)}`));
+    if (!q) throw new Error(`no question on screen: ${text}`);
+    if (q.id === stopAt) return;
+    const press = data.find((d) => d.startsWith(`declaration:a:${q.id}:`));
+    const input = validInput(q, {} as Answers);
+    if (press && q.type !== "choice") await u.press(press);
+    else if (input.kind === "option") await u.press(input.data);
+    else if (input.kind === "text") await u.text(input.text);
+  }
+  throw new Error("the form never reached its summary");
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
+import { ensureAdminUnits } from "../../bot/shared/admin-units.js";
 import { openDatabase } from "../../db/client.js";
 
 declare module "vitest" {
@@ -18,7 +19,10 @@ export function databaseUrlWith(url: string, name: string): string {
   return u.toString();
 }
 
-/** Migrates one template database per run; each test file clones it (much faster than migrating each). */
+/**
+ * Migrates one template database per run, with the shipped unit list loaded as at a first start; each test
+ * file clones it (much faster than migrating each).
+ */
 export default async function setup(project: TestProject) {
   const url = process.env.DATABASE_URL;
   if (url) {
@@ -27,6 +31,7 @@ export default async function setup(project: TestProject) {
     await admin.unsafe(`drop database if exists ${name}`);
     await admin.unsafe(`create database ${name}`);
     const template = await openDatabase({ databaseUrl: databaseUrlWith(url, name), dataDir: "" });
+    await ensureAdminUnits(template.db, new Date());
     await template.close();
     project.provide("dbTemplate", { kind: "postgres", url, name });
     return async () => {
@@ -38,6 +43,7 @@ export default async function setup(project: TestProject) {
   }
   const dir = mkdtempSync(join(tmpdir(), "hb-tpl-"));
   const template = await openDatabase({ dataDir: dir });
+  await ensureAdminUnits(template.db, new Date());
   await template.close();
   project.provide("dbTemplate", { kind: "pglite", dir });
   return () => rmSync(dir, { recursive: true, force: true });

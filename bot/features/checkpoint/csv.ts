@@ -1,4 +1,5 @@
 import type { DbOrTx } from "../../../db/client.js";
+import { resolveCommune } from "../../shared/admin-units.js";
 import { normalizePhone } from "../../shared/phone.js";
 import { findProvinces, provinceByCode } from "../../shared/provinces.js";
 import { isValidStay, parseStay, STAY_DEFAULT_MINUTES } from "./checkin-policy.js";
@@ -16,13 +17,16 @@ export interface CsvCheckpoint {
   input: Omit<NewCheckpoint, "parentId">;
   /** The name of an earlier row, or the short code of an existing checkpoint. */
   parent: string | null;
+  /** The commune as written (a name or its 5-digit code), resolved against the official list on creation. */
+  commune: string | null;
 }
 
-const COLUMNS = ["name", "address", "province", "kind", "stay", "phone", "parent"] as const;
+const COLUMNS = ["name", "address", "province", "commune", "kind", "stay", "phone", "parent"] as const;
 
 /**
- * Reads the rows of a posters CSV: a header naming the columns (name and address required; province, kind,
- * stay, phone, parent optional), then one checkpoint per row. Throws with every problem, by line.
+ * Reads the rows of a posters CSV: a header naming the columns (name and address required; province, commune,
+ * kind, stay, phone, parent optional; a commune needs its province), then one checkpoint per row. Throws with
+ * every problem, by line.
  */
 export function checkpointsFromCsv(table: string[][], defaults: { phone: string | null }): CsvCheckpoint[] {
   const [header, ...body] = table;
@@ -46,6 +50,8 @@ export function checkpointsFromCsv(table: string[][], defaults: { phone: string 
       ? (provinceByCode(provinceText) ?? findProvinces(provinceText)[0])
       : undefined;
     if (provinceText && !province) bad(`unknown province "${provinceText}"`);
+    const commune = get("commune") || null;
+    if (commune && !provinceText) bad(`the commune "${commune}" needs its province`);
     const kindText = get("kind").toLowerCase();
     const kind = (kindText || "agency") as CheckpointKind;
     if (!CHECKPOINT_KINDS.includes(kind))
@@ -58,6 +64,7 @@ export function checkpointsFromCsv(table: string[][], defaults: { phone: string 
     out.push({
       line,
       parent: get("parent") || null,
+      commune,
       input: {
         name,
         address,
@@ -75,7 +82,8 @@ export function checkpointsFromCsv(table: string[][], defaults: { phone: string 
 
 /**
  * Creates the checkpoints in order under the manager (whose role is checked for every parent), so a row may
- * name an earlier row as its parent. Run it in one transaction: all or nothing.
+ * name an earlier row as its parent. Each commune is first found in the official list; any that is unknown or
+ * ambiguous stops the whole file, with every such line named. Run it in one transaction: all or nothing.
  */
 export async function createCheckpointsFromCsv(
   db: DbOrTx,
@@ -83,6 +91,22 @@ export async function createCheckpointsFromCsv(
   rows: CsvCheckpoint[],
   now: Date,
 ): Promise<{ checkpoint: Checkpoint; parent: Checkpoint | null }[]> {
+  const communes = new Map<number, string>();
+  const problems: string[] = [];
+  for (const row of rows) {
+    if (!row.commune || !row.input.provinceCode) continue;
+    const match = await resolveCommune(db, row.input.provinceCode, row.commune);
+    if (match.kind === "one") communes.set(row.line, match.commune.code);
+    else if (match.kind === "none")
+      problems.push(
+        `line ${row.line}: no commune "${row.commune}" in this province (write its name or its code)`,
+      );
+    else
+      problems.push(
+        `line ${row.line}: "${row.commune}" could be ${match.communes.map((c) => `${c.name} (${c.code})`).join(", ")}: write the full name or the code`,
+      );
+  }
+  if (problems.length > 0) throw new Error(problems.join("\n"));
   const byName = new Map<string, Checkpoint>();
   const out: { checkpoint: Checkpoint; parent: Checkpoint | null }[] = [];
   for (const row of rows) {
@@ -95,7 +119,7 @@ export async function createCheckpointsFromCsv(
     const checkpoint = await createCheckpoint(
       db,
       managerId,
-      { ...row.input, parentId: parent?.id ?? null },
+      { ...row.input, communeCode: communes.get(row.line) ?? null, parentId: parent?.id ?? null },
       now,
     );
     byName.set(checkpoint.name.toLowerCase(), checkpoint);

@@ -1,16 +1,18 @@
 import { end, text } from "../../core/replies.js";
 import type { Flow, FlowState, Input, LoadEnv, StepContext, StepResult } from "../../core/types.js";
-import { countCommunes, searchCommunes } from "../../shared/admin-units.js";
 import { normalizePhone } from "../../shared/phone.js";
-import { findProvinces, provinceByCode } from "../../shared/provinces.js";
+import {
+  answerCommune,
+  answerProvince,
+  type CommuneLookup,
+  lookupCommunes,
+} from "../../shared/place-picker.js";
 import { isValidStay, parseStay, STAY_DEFAULT_MINUTES } from "./checkin-policy.js";
 import { CHECKPOINT_KINDS, type CheckpointKind, checkpointsOf } from "./checkpoints.js";
 import type {} from "./effects.js";
 import { addressOf, type Data, FLOW, opt, question, readData, stateOf, summary } from "./register-state.js";
 
-type Loaded =
-  | { kind: "start"; parents: { id: number; name: string }[] }
-  | { kind: "commune"; hasUnits: boolean; matches: { code: string; name: string }[] };
+type Loaded = { kind: "start"; parents: { id: number; name: string }[] } | CommuneLookup;
 
 async function load(env: LoadEnv): Promise<Loaded | undefined> {
   if (!env.state) {
@@ -19,9 +21,7 @@ async function load(env: LoadEnv): Promise<Loaded | undefined> {
   }
   if (env.state.step === "commune" && env.input?.kind === "text") {
     const province = (env.state.data.province as { code?: string } | undefined)?.code ?? "";
-    const hasUnits = province !== "" && (await countCommunes(env.tx, province)) > 0;
-    const matches = hasUnits ? await searchCommunes(env.tx, province, env.input.text.slice(0, 100)) : [];
-    return { kind: "commune", hasUnits, matches };
+    return lookupCommunes(env.tx, province, env.input.text);
   }
   return undefined;
 }
@@ -36,10 +36,14 @@ function pressed(input: Input, kind: string): string | undefined {
 
 const is = (input: Input, id: string) => input.kind === "option" && input.data === id;
 
-const ask = (step: string, d: Data, ctx: StepContext, lead: string[] = []): StepResult => ({
-  state: stateOf(step, { ...d, matches: step === "province" || step === "commune" ? d.matches : undefined }),
-  replies: [...lead.map((l) => text(l)), question(step, d, ctx)],
-});
+const ask = (step: string, d: Data, ctx: StepContext, lead: string[] = [], edit = false): StepResult => {
+  const keep = step === "province" || step === "commune";
+  const next = keep ? d : { ...d, matches: undefined, page: undefined, truncated: undefined };
+  return {
+    state: stateOf(step, next),
+    replies: [...lead.map((l) => text(l)), question(step, next, ctx, edit)],
+  };
+};
 
 const retry = (state: FlowState, d: Data, key: string, ctx: StepContext, vars: Record<string, string> = {}) =>
   ({ state, replies: [text(`⚠️ ${ctx.t(key, vars)}`), question(state.step, d, ctx)] }) satisfies StepResult;
@@ -76,34 +80,36 @@ function step(state: FlowState, input: Input, ctx: StepContext<Loaded | undefine
       return ask("province", { ...d, phone }, ctx);
     }
     case "province": {
-      const code = pressed(input, "prov");
-      const found = code
-        ? [provinceByCode(code)].filter((p) => p !== undefined)
-        : findProvinces(typed(input) ?? "");
-      if (found.length === 1) {
-        const p = found[0]!;
-        return ask("commune", { ...d, province: { code: p.code, name: p.name }, matches: [] }, ctx);
+      const answer = answerProvince(input, opt("prov"));
+      if (answer.kind === "chosen") {
+        const p = answer.province;
+        return ask("commune", { ...d, province: { code: p.code, name: p.name }, matches: undefined }, ctx);
       }
-      if (found.length === 0)
-        return retry(stateOf("province", { ...d, matches: [] }), d, "checkpoint:register.noProvince", ctx);
-      const matches = found.slice(0, 8).map((p) => ({ code: p.code, name: p.name }));
-      return ask("province", { ...d, matches }, ctx);
+      if (answer.kind === "several")
+        return ask(
+          "province",
+          { ...d, matches: answer.provinces.map((p) => ({ code: p.code, name: p.name })) },
+          ctx,
+        );
+      if (answer.kind === "notFound")
+        return retry(stateOf("province", { ...d, matches: undefined }), d, "places:provinceNotFound", ctx, {
+          typed: answer.typed,
+        });
+      return again("checkpoint:register.useButtons");
     }
     case "commune": {
-      const v = pressed(input, "comm");
-      if (v === "skip") return ask("detail", { ...d, commune: null }, ctx);
-      const hit = v ? d.matches?.find((m) => m.code === v) : undefined;
-      if (hit) return ask("detail", { ...d, commune: hit }, ctx);
-      const name = typed(input);
-      const l = ctx.loaded;
-      if (!name || l?.kind !== "commune") return again("checkpoint:register.useButtons");
-      if (!l.hasUnits) {
-        if (name.length < 2 || name.length > 80) return again("checkpoint:register.badCommune");
-        return ask("detail", { ...d, commune: { code: null, name } }, ctx);
+      const shown = d.matches ? { matches: d.matches, page: d.page ?? 0, truncated: d.truncated } : undefined;
+      const answer = answerCommune(input, opt("comm"), shown, ctx.loaded);
+      switch (answer.kind) {
+        case "chosen":
+          return ask("detail", { ...d, commune: answer.commune }, ctx);
+        case "list":
+          return ask("commune", { ...d, ...answer.list }, ctx, [], answer.edit);
+        case "notFound":
+          return again("places:communeNotFound", { typed: answer.typed, province: d.province?.name ?? "" });
+        default:
+          return again("checkpoint:register.typeCommune");
       }
-      if (l.matches.length === 1) return ask("detail", { ...d, commune: l.matches[0]! }, ctx);
-      if (l.matches.length === 0) return again("checkpoint:register.noCommune", { typed: name.slice(0, 40) });
-      return ask("commune", { ...d, matches: l.matches }, ctx);
     }
     case "detail": {
       const detail = typed(input);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { rows, text } from "../../core/replies.js";
 import type { FlowState, Option, Reply, StepContext } from "../../core/types.js";
 import { formatPhone } from "../../shared/phone.js";
+import { communeButtons, communeListNote, MAX_MATCHES, provinceButtons } from "../../shared/place-picker.js";
 import { STAY_DEFAULT_MINUTES } from "./checkin-policy.js";
 import { CHECKPOINT_KINDS } from "./checkpoints.js";
 
@@ -19,12 +20,16 @@ export const dataSchema = z.object({
   name: z.string().optional(),
   phone: z.string().nullable().optional(),
   province: pick.optional(),
-  commune: z.object({ code: z.string().nullable(), name: z.string() }).nullable().optional(),
+  /** Always from the official list; null only for a part of a checkpoint, which has its parent's address. */
+  commune: pick.nullable().optional(),
   detail: z.string().optional(),
   kind: z.enum(CHECKPOINT_KINDS).optional(),
   stay: z.number().int().optional(),
   /** Province or commune buttons on screen, so a press resolves without the database. */
-  matches: z.array(pick).optional(),
+  matches: z.array(pick).max(MAX_MATCHES).optional(),
+  /** The page of commune buttons on screen, and whether more matched than were kept. */
+  page: z.number().int().min(0).optional(),
+  truncated: z.boolean().optional(),
 });
 export type Data = z.infer<typeof dataSchema>;
 
@@ -53,7 +58,7 @@ export function addressOf(d: Data): string {
 }
 
 /** The question of a step, with its buttons. */
-export function question(step: string, d: Data, ctx: StepContext): Reply {
+export function question(step: string, d: Data, ctx: StepContext, edit = false): Reply {
   const t = ctx.t;
   switch (step) {
     case "parent": {
@@ -75,20 +80,19 @@ export function question(step: string, d: Data, ctx: StepContext): Reply {
         options: own ? [[{ id: opt("phone", "mine"), label: formatPhone(own) }]] : undefined,
       });
     }
-    case "province":
+    case "province": {
+      const several = d.matches?.length ? d.matches.map((m) => ({ ...m, nameEn: m.name })) : undefined;
       return text(t("checkpoint:register.askProvince"), {
-        options: d.matches?.length
-          ? rows(
-              d.matches.map((m) => ({ id: opt("prov", m.code), label: m.name })),
-              2,
-            )
-          : undefined,
+        options: provinceButtons(opt("prov"), undefined, several),
       });
+    }
     case "commune": {
-      const options = (d.matches ?? []).map((m) => ({ id: opt("comm", m.code), label: m.name }));
-      options.push({ id: opt("comm", "skip"), label: t("checkpoint:register.skip") });
-      return text(t("checkpoint:register.askCommune", { province: d.province?.name ?? "" }), {
-        options: rows(options, 2),
+      const ask = t("checkpoint:register.askCommune", { province: d.province?.name ?? "" });
+      if (!d.matches?.length) return text(ask);
+      const list = { matches: d.matches, page: d.page ?? 0, truncated: d.truncated };
+      return text(`${ask}\n${communeListNote(list, ctx)}`, {
+        options: communeButtons(list, opt("comm"), ctx),
+        edit,
       });
     }
     case "detail":

@@ -1,17 +1,13 @@
 import type { Input, StepContext } from "../../core/types.js";
 import { fold } from "../../shared/fold.js";
+import { answerCommune, type CommuneLookup } from "../../shared/place-picker.js";
 import { findProvinces, provinceByCode } from "../../shared/provinces.js";
 import { type Data, optId } from "./flow-state.js";
 import { type Answer, offeredOptions, type Question } from "./form.js";
-import { type AnswerError, firstError, shortTextSchema, yearSchema } from "./validators.js";
+import { type AnswerError, firstError, yearSchema } from "./validators.js";
 
 /** What the commune step read from the database for a typed name. */
-export interface CommuneLookup {
-  kind: "commune";
-  /** false: no list is loaded for this province, so the typed name is taken as it is. */
-  hasUnits: boolean;
-  matches: { code: string; name: string }[];
-}
+export type { CommuneLookup };
 
 export type Outcome =
   | { kind: "value"; value: Answer }
@@ -85,21 +81,23 @@ function list(q: Question & { type: "list" }, input: Input, data: Data): Outcome
 }
 
 function commune(q: Question, input: Input, data: Data, loaded: CommuneLookup | undefined): Outcome {
-  const code = pressed(input, "a", q);
-  if (code !== undefined) {
-    const hit = data.matches?.find((m) => m.code === code);
-    return hit ? { kind: "value", value: hit } : { kind: "stale" };
+  if (input.kind === "text" && input.text.length > 100) return err("tooLong", { max: 100 });
+  const shown = data.matches
+    ? { matches: data.matches, page: data.page ?? 0, truncated: data.truncated }
+    : undefined;
+  const answer = answerCommune(input, optId("a", q.id), shown, loaded);
+  switch (answer.kind) {
+    case "chosen":
+      return { kind: "value", value: answer.commune };
+    case "list":
+      return { kind: "redraw", data: { ...data, ...answer.list }, edit: answer.edit };
+    case "notFound":
+      return err("communeNotFound", { typed: answer.typed });
+    case "stale":
+      return { kind: "stale" };
+    case "other":
+      return input.kind === "option" ? { kind: "stale" } : err("expectText");
   }
-  if (input.kind === "option") return { kind: "stale" };
-  if (input.kind !== "text") return err("expectText");
-  const parsed = shortTextSchema(100).safeParse(input.text);
-  if (!parsed.success) return { kind: "error", error: firstError(parsed.error) };
-  const lookup = loaded;
-  if (lookup?.kind !== "commune" || !lookup.hasUnits)
-    return { kind: "value", value: { code: null, name: parsed.data } };
-  if (lookup.matches.length === 0) return err("communeNotFound", { typed: parsed.data.slice(0, 60) });
-  if (lookup.matches.length === 1) return { kind: "value", value: lookup.matches[0]! };
-  return { kind: "redraw", data: { ...data, matches: lookup.matches }, edit: false };
 }
 
 /** Reads an input as an answer to `q`: a value, a localized error, or the question redrawn. */

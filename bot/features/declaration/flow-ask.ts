@@ -1,5 +1,6 @@
 import { rows, text } from "../../core/replies.js";
 import type { Option, Reply, StepContext } from "../../core/types.js";
+import { communeButtons, communeListNote } from "../../shared/place-picker.js";
 import { PROVINCES } from "../../shared/provinces.js";
 import { displayAnswer } from "./answers.js";
 import { type Data, optId, progress } from "./flow-state.js";
@@ -81,15 +82,9 @@ function typeSpecific(q: Question, data: Data, ctx: StepContext): { body: string
       return { body, buttons: rows(buttons, 3) };
     }
     case "commune": {
-      const list = data.matches ?? [];
-      const body = list.length > 0 ? [ctx.t("declaration:pickOne")] : [];
-      return {
-        body,
-        buttons: rows(
-          list.map((c) => ({ id: optId("a", q.id, c.code), label: c.name })),
-          2,
-        ),
-      };
+      if (!data.matches?.length) return { body: [], buttons: [] };
+      const list = { matches: data.matches, page: data.page ?? 0, truncated: data.truncated };
+      return { body: [communeListNote(list, ctx)], buttons: communeButtons(list, optId("a", q.id), ctx) };
     }
     case "list": {
       const items = data.items ?? [];

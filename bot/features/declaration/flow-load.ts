@@ -1,6 +1,6 @@
 import type { LoadEnv } from "../../core/types.js";
-import { countCommunes, searchCommunes } from "../../shared/admin-units.js";
 import { draftSubject, getPerson, selfPerson } from "../../shared/people.js";
+import { lookupCommunes } from "../../shared/place-picker.js";
 import { latestDeclaration } from "./declarations.js";
 import { getDraft } from "./drafts.js";
 import type { CommuneLookup } from "./flow-answer.js";
@@ -28,6 +28,14 @@ export function parseDeclarePayload(payload: string | undefined): { personId: nu
   return m ? { personId: Number(m[1]), after: p.slice(m[0].length).trim() } : { personId: null, after: p };
 }
 
+/** A commune typed before the official list was built in has no code: it is asked again, from the list. */
+function withoutCodelessCommune(answers: Record<string, unknown>): Record<string, unknown> {
+  const commune = answers.commune as { code?: unknown } | undefined;
+  if (!commune || typeof commune.code === "string") return answers;
+  const { commune: _, ...rest } = answers;
+  return rest;
+}
+
 async function loadStart(env: LoadEnv): Promise<StartLoad> {
   const { tx, user, now } = env;
   const wanted = parseDeclarePayload(env.payload).personId;
@@ -37,7 +45,7 @@ async function loadStart(env: LoadEnv): Promise<StartLoad> {
     return { kind: "start", personId: null, who: null, notFound: true, ...empty };
   const last = person ? await latestDeclaration(tx, person.id) : null;
   const prefill: Record<string, unknown> = last
-    ? (last.answers as Record<string, unknown>)
+    ? withoutCodelessCommune(last.answers as Record<string, unknown>)
     : person
       ? {
           fullName: person.fullName,
@@ -66,9 +74,9 @@ export async function loadForDeclaration(env: LoadEnv): Promise<DeclarationLoad>
   if (env.state.step === "q.commune" && env.input?.kind === "text") {
     const answers = env.state.data.answers as Record<string, unknown> | undefined;
     const province = typeof answers?.province === "string" ? answers.province : "";
-    const hasUnits = province !== "" && (await countCommunes(env.tx, province)) > 0;
-    const matches = hasUnits ? await searchCommunes(env.tx, province, env.input.text.slice(0, 100)) : [];
-    return { kind: "commune", hasUnits, matches };
+    return province === ""
+      ? { kind: "commune", matches: [], truncated: false }
+      : lookupCommunes(env.tx, province, env.input.text);
   }
   return undefined;
 }

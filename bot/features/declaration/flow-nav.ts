@@ -28,7 +28,7 @@ export function ask(q: Question, data: Data, ctx: StepContext, lead: Reply[] = [
         ? q.items.filter((i) => (record as Record<string, unknown>)[i] === true)
         : undefined;
   const items = q.type === "list" && Array.isArray(existing) ? existing : undefined;
-  const d: Data = { ...data, ticks, items, matches: undefined };
+  const d: Data = { ...data, ticks, items, matches: undefined, page: undefined, truncated: undefined };
   return { state: stateOf(`q.${q.id}`, d), replies: [...lead, questionReply(q, d, ctx)] };
 }
 
@@ -67,6 +67,8 @@ export function accept(q: Question, value: Answer, data: Data, ctx: StepContext,
     ticks: undefined,
     items: undefined,
     matches: undefined,
+    page: undefined,
+    truncated: undefined,
   };
   // A pressed button's message keeps the question and shows the answer, without its buttons; a typed place
   // name is confirmed as it was understood ("ba dinh" → "Phường Ba Đình").

@@ -26,6 +26,9 @@ export const dataSchema = z.object({
   items: z.array(z.string()).optional(),
   /** Province or commune buttons on screen, so a press resolves without the database. */
   matches: z.array(pick).optional(),
+  /** The page of commune buttons on screen, and whether more matched than were kept. */
+  page: z.number().int().min(0).optional(),
+  truncated: z.boolean().optional(),
   /** Answering a question picked from a change list: where to go back to once done. */
   editing: scope.optional(),
   /** The change list on screen: the details only (repeat declaration) or every answer (summary). */

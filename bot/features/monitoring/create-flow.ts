@@ -11,6 +11,17 @@ import type {
 } from "../../core/types.js";
 import { communeByCode } from "../../shared/admin-units.js";
 import { addDays, isoDay, localDate, parseDateRange } from "../../shared/local-time.js";
+import {
+  answerCommune,
+  answerProvince,
+  type CommuneList,
+  type CommuneLookup,
+  communeButtons,
+  communeListNote,
+  lookupCommunes,
+  provinceButtons,
+} from "../../shared/place-picker.js";
+import { PROVINCES, type Province, provinceByCode } from "../../shared/provinces.js";
 import type {} from "./effects.js";
 import { formatDay, formatWindows, lastDayOf } from "./format.js";
 import { creationRights, type GroupKind } from "./groups.js";
@@ -23,12 +34,18 @@ export const PERIOD_PRESETS = [14, 21];
 
 interface Loaded {
   facility: boolean;
+  /** The communes the person is officer of, offered as buttons for a lockdown area. */
   communes: { code: string; name: string }[];
+  /** Provinces in any commune of which they may declare a lockdown area (all of them for an administrator). */
+  provinces: string[];
 }
 
 interface Data extends Partial<Loaded> {
   kind?: GroupKind;
   name?: string;
+  /** Lockdown area of someone with a whole province or more: the province, then the commune from the list. */
+  province?: string;
+  found?: CommuneList;
   commune?: { code: string; name: string } | null;
   place?: string;
   startsOn?: string;
@@ -42,11 +59,47 @@ const go = (step: string, data: Data, ctx: StepContext): StepResult => {
   return { state: s, replies: prompt(s, ctx) };
 };
 
+const allowedProvinces = (d: Data): Province[] =>
+  (d.provinces ?? []).map((c) => provinceByCode(c)).filter((p) => p !== undefined);
+
 function afterName(data: Data, ctx: StepContext): StepResult {
   if (data.kind !== "lockdown") return go("place", { ...data, commune: null }, ctx);
+  const provinces = allowedProvinces(data);
+  if (provinces.length === 1) return go("area", { ...data, province: provinces[0]!.code }, ctx);
+  if (provinces.length > 1) return go("province", data, ctx);
   const communes = data.communes ?? [];
   if (communes.length === 1) return go("place", { ...data, commune: communes[0]! }, ctx);
   return go("commune", data, ctx);
+}
+
+// The place picker's ids, `<prefix>:<code>` and `<prefix>:more`, are this codec's "prov" and "area" actions.
+const PROVINCE_IDS = `${createOptions.prefix}:prov`;
+const AREA_IDS = `${createOptions.prefix}:area`;
+
+function pickArea(s: FlowState, data: Data, input: Input, ctx: StepContext): StepResult {
+  const again = (line: string): StepResult => ({ state: s, replies: [text(`⚠️ ${line}`), ...prompt(s, ctx)] });
+  if (s.step === "province") {
+    const answer = answerProvince(input, PROVINCE_IDS);
+    const allowed = (p: Province) => (data.provinces ?? []).includes(p.code);
+    if (answer.kind === "chosen" && allowed(answer.province))
+      return go("area", { ...data, province: answer.province.code }, ctx);
+    if (answer.kind === "notFound") return again(ctx.t("places:provinceNotFound", { typed: answer.typed }));
+    return again(ctx.t("monitoring:report.useButtons"));
+  }
+  const province = provinceByCode(data.province ?? "")?.name ?? "";
+  const answer = answerCommune(input, AREA_IDS, data.found, ctx.loaded);
+  switch (answer.kind) {
+    case "chosen":
+      return go("place", { ...data, found: undefined, commune: answer.commune }, ctx);
+    case "list": {
+      const next = at("area", { ...data, found: answer.list });
+      return { state: next, replies: prompt(next, ctx, answer.edit) };
+    }
+    case "notFound":
+      return again(ctx.t("places:communeNotFound", { typed: answer.typed, province }));
+    default:
+      return again(ctx.t("monitoring:create.typeCommune"));
+  }
 }
 
 function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
@@ -72,6 +125,9 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
       const commune = data.communes?.find((c) => c.code === code);
       return commune ? go("place", { ...data, commune }, ctx) : again("monitoring:report.useButtons");
     }
+    case "province":
+    case "area":
+      return pickArea(s, data, input, ctx);
     case "place":
       if (typed === null || typed.length < 2 || typed.length > 200)
         return again("monitoring:create.badPlace");
@@ -117,10 +173,10 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
 
 const kindsFor = (d: Data): GroupKind[] => [
   ...(d.facility ? (["facility", "home"] as const) : []),
-  ...((d.communes?.length ?? 0) > 0 ? (["lockdown"] as const) : []),
+  ...((d.communes?.length ?? 0) > 0 || (d.provinces?.length ?? 0) > 0 ? (["lockdown"] as const) : []),
 ];
 
-function prompt(s: FlowState, ctx: StepContext): Reply[] {
+function prompt(s: FlowState, ctx: StepContext, edit = false): Reply[] {
   const data = s.data as Data;
   const t = ctx.t;
   switch (s.step) {
@@ -146,6 +202,23 @@ function prompt(s: FlowState, ctx: StepContext): Reply[] {
         label: c.name,
       }));
       return [text(t("monitoring:create.askCommune"), { options: rows(options, 2) })];
+    }
+    case "province": {
+      const options = provinceButtons(PROVINCE_IDS, undefined, allowedProvinces(data));
+      return [text(t("monitoring:create.askProvince"), { options })];
+    }
+    case "area": {
+      const ask = t("monitoring:create.askArea", {
+        province: provinceByCode(data.province ?? "")?.name ?? "",
+      });
+      if (!data.found) return [text(ask)];
+      const list = data.found;
+      return [
+        text(`${ask}\n${communeListNote(list, ctx)}`, {
+          options: communeButtons(list, AREA_IDS, ctx),
+          edit,
+        }),
+      ];
     }
     case "place":
       return [text(t(`monitoring:create.askPlace.${data.kind}`))];
@@ -187,12 +260,14 @@ function prompt(s: FlowState, ctx: StepContext): Reply[] {
 }
 
 /** /newgroup: a facility manager or commune officer opens a quarantine facility, home group or lockdown area. */
-export function createGroupFlow(): Flow<Loaded | undefined> {
+export function createGroupFlow(): Flow<Loaded | CommuneLookup | undefined> {
   return {
     name: CREATE_FLOW,
     commands: ["newgroup"],
     requiresPhone: true,
-    async load(env: LoadEnv): Promise<Loaded | undefined> {
+    async load(env: LoadEnv): Promise<Loaded | CommuneLookup | undefined> {
+      if (env.state?.step === "area" && env.input?.kind === "text")
+        return lookupCommunes(env.tx, String(env.state.data.province ?? ""), env.input.text);
       if (env.state) return undefined;
       const rights = await creationRights(env.tx, env.user.id);
       const communes = await Promise.all(
@@ -201,10 +276,14 @@ export function createGroupFlow(): Flow<Loaded | undefined> {
           name: (await communeByCode(env.tx, code))?.name ?? code,
         })),
       );
-      return { facility: rights.facility, communes };
+      const provinces = rights.admin ? PROVINCES.map((p) => p.code) : rights.provinces;
+      return { facility: rights.facility, communes, provinces };
     },
     start(ctx) {
-      const loaded: Loaded = ctx.loaded ?? { facility: false, communes: [] };
+      const loaded: Loaded =
+        ctx.loaded && "facility" in ctx.loaded
+          ? ctx.loaded
+          : { facility: false, communes: [], provinces: [] };
       const data: Data = { ...loaded };
       const kinds = kindsFor(data);
       if (kinds.length === 0) return end([text(ctx.t("monitoring:create.notAllowed"))]);

@@ -6,7 +6,7 @@ import { text } from "../../core/replies.js";
 import { localDay, localTime } from "../../shared/local-time.js";
 import { type ReportValues, reportValues, whoWithRoom } from "./format.js";
 import { groupManagerIds } from "./groups.js";
-import type { Membership } from "./members.js";
+import { asListed, type Membership } from "./members.js";
 import { notify } from "./notify.js";
 import { manageOptions } from "./options.js";
 import { type Occasion, reportOccasion } from "./reminder-policy.js";
@@ -116,6 +116,7 @@ export async function saveReport(
   let alerted = 0;
   if (alert) {
     const managers = await groupManagerIds(db, group.id);
+    const [listed = member] = await asListed(db, [member]);
     alerted = managers.length;
     await notify(
       db,
@@ -127,7 +128,7 @@ export async function saveReport(
           text(
             t("monitoring:alert.text", {
               group: group.name,
-              who: whoWithRoom(member.name, member.room, t),
+              who: whoWithRoom(listed.name, listed.room, t, listed.phone),
               time: `${localTime(opts.now, opts.timeZone)} ${localDay(opts.now, opts.timeZone)}`,
               values: reportValues(opts.input, t, lang),
             }),

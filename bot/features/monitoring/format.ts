@@ -1,5 +1,6 @@
 import type { TFunction } from "i18next";
 import type { Lang } from "../../core/i18n.js";
+import { formatPhone } from "../../shared/phone.js";
 import { formatClock, type ReportWindow } from "./reminder-policy.js";
 
 /** "2021-08-15" → "15/08/2021". */
@@ -59,6 +60,6 @@ export function reportValues(r: ReportValues, t: TFunction, lang: Lang): string 
   return parts.join(" · ");
 }
 
-/** A name with the room or house when there is one: "Nguyễn Văn An (P.101)". */
-export const whoWithRoom = (name: string, room: string | null, t: TFunction) =>
-  `${name || t("monitoring:noName")}${room ? ` (${room})` : ""}`;
+/** A name with the room or house and the phone when there are: "Nguyễn Văn An (P.101) · 0912 345 678". */
+export const whoWithRoom = (name: string, room: string | null, t: TFunction, phone?: string | null) =>
+  `${name || t("monitoring:noName")}${room ? ` (${room})` : ""}${phone ? ` · ${formatPhone(phone)}` : ""}`;

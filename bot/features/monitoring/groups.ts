@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
 import { monitoringGroups, roleGrants } from "../../../db/schema/index.js";
+import { communeByCode, provinceOfCommune } from "../../shared/admin-units.js";
 import { ForbiddenError, grantRole, type Role } from "../../shared/roles.js";
 import { parseWindows, type ReportWindow } from "./reminder-policy.js";
 
@@ -27,11 +28,15 @@ export interface NewGroup {
   windows: ReportWindow[];
 }
 
-/** What a person may create: facilities and home groups, and lockdown areas in which communes. */
+/**
+ * What a person may create: facilities and home groups, and lockdown areas in which communes — their own
+ * communes, any commune of the provinces they are district officer of, any commune for an administrator.
+ */
 export interface CreationRights {
   admin: boolean;
   facility: boolean;
   communes: string[];
+  provinces: string[];
 }
 
 export async function creationRights(db: DbOrTx, userId: number): Promise<CreationRights> {
@@ -49,7 +54,12 @@ export async function creationRights(db: DbOrTx, userId: number): Promise<Creati
   // A grant for one group only runs that group; creating needs an appointment for an area.
   const appointed = rows.filter((r) => r.role !== "admin" && r.type !== "group");
   const communes = [...new Set(appointed.filter((r) => r.type === "commune").map((r) => r.id))];
-  return { admin, facility: admin || appointed.length > 0, communes };
+  const provinces = [
+    ...new Set(
+      appointed.filter((r) => r.role === "district_officer" && r.type === "province").map((r) => r.id),
+    ),
+  ];
+  return { admin, facility: admin || appointed.length > 0, communes, provinces };
 }
 
 function checkNewGroup(g: NewGroup): void {
@@ -63,9 +73,15 @@ function checkNewGroup(g: NewGroup): void {
 export async function createGroup(db: DbOrTx, userId: number, g: NewGroup, now: Date): Promise<Group> {
   checkNewGroup(g);
   const rights = await creationRights(db, userId);
+  if (g.communeCode && !(await communeByCode(db, g.communeCode)))
+    throw new RangeError("the commune is not in the official list");
+  const lockdownIn = async (code: string) =>
+    rights.admin ||
+    rights.communes.includes(code) ||
+    rights.provinces.includes((await provinceOfCommune(db, code)) ?? "");
   const allowed =
     g.kind === "lockdown"
-      ? rights.admin || rights.communes.includes(g.communeCode ?? "")
+      ? await lockdownIn(g.communeCode ?? "")
       : rights.facility || rights.communes.length > 0;
   if (!allowed) throw new ForbiddenError(`create a ${g.kind} group`);
   const [group] = await db

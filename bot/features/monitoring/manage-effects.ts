@@ -10,7 +10,7 @@ import { lastReports } from "./daily-reports.js";
 import { formatDay, formatWindows } from "./format.js";
 import { createGroup, managerRoleFor, requireGroupManager, setGroupWindows } from "./groups.js";
 import { createGroupInvitation } from "./invitation.js";
-import { memberById, pauseMember } from "./members.js";
+import { asListed, type Membership, memberById, pauseMember } from "./members.js";
 import { notify } from "./notify.js";
 import { endMembership } from "./release.js";
 import type { ReportWindow } from "./reminder-policy.js";
@@ -43,6 +43,12 @@ async function managedMember(env: EffectEnv, memberId: number) {
   if (!m) return null;
   await requireGroupManager(env.tx, env.user.id, m.group.id);
   return m;
+}
+
+/** The membership with the member's declared name and phone, as the manager's screens show it. */
+async function listedMembership(env: EffectEnv, m: Membership): Promise<Membership> {
+  const [member = m.member] = await asListed(env.tx, [m.member]);
+  return { ...m, member };
 }
 
 /** The manager's side: every handler checks the person's role for the group through the service. */
@@ -80,20 +86,22 @@ export function manageEffects(deps: ManageDeps): {
             inArray(monitoringMembers.status, [...LIVE_MEMBER_STATUSES]),
           ),
         )
-        .orderBy(asc(monitoringMembers.name), asc(monitoringMembers.id));
-      return [membersReply(group, members, e.page, env.ctx)];
+        .orderBy(asc(monitoringMembers.id));
+      const listed = (await asListed(env.tx, members)).sort((a, b) => a.name.localeCompare(b.name, "vi"));
+      return [membersReply(group, listed, e.page, env.ctx)];
     },
     "monitoring.member": async (e, env) => {
       const m = await managedMember(env, e.memberId);
       if (!m) return [text(env.ctx.t("monitoring:member.gone"))];
       const last = (await lastReports(env.tx, [m.member.id])).get(m.member.id) ?? null;
-      return [{ ...memberReply(m, last, env.ctx), edit: e.edit ?? false }];
+      return [{ ...memberReply(await listedMembership(env, m), last, env.ctx), edit: e.edit ?? false }];
     },
     "monitoring.closeMember": async (e, env) => {
       const m = await managedMember(env, e.memberId);
       if (!m || !(await endMembership(env.tx, deps.i18n, m, e.status, env.now)))
         return [text(env.ctx.t("monitoring:member.gone"), { edit: true })];
-      return [text(env.ctx.t(`monitoring:member.${e.status}`, { who: m.member.name }), { edit: true })];
+      const { member } = await listedMembership(env, m);
+      return [text(env.ctx.t(`monitoring:member.${e.status}`, { who: member.name }), { edit: true })];
     },
     "monitoring.pause": async (e, env) => {
       const m = await managedMember(env, e.memberId);
@@ -102,7 +110,7 @@ export function manageEffects(deps: ManageDeps): {
       await pauseMember(env.tx, m.member.id, until);
       const fresh = (await memberById(env.tx, m.member.id)) ?? m;
       const last = (await lastReports(env.tx, [m.member.id])).get(m.member.id) ?? null;
-      return [memberReply(fresh, last, env.ctx)];
+      return [memberReply(await listedMembership(env, fresh), last, env.ctx)];
     },
     "monitoring.invite": async (e, env) => {
       const group = await requireGroupManager(env.tx, env.user.id, e.groupId);

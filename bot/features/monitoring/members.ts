@@ -71,6 +71,42 @@ export async function joinGroup(
   return { member, already: false };
 }
 
+/**
+ * Members as a manager reads them: the name the person declared (a dependent's own name), else the name on the
+ * list or given in a report; the phone on the list, else the account's. Read when shown, so a member who joined
+ * by link and declared later — and never reported — is named all the same.
+ */
+export async function asListed(db: DbOrTx, members: Member[]): Promise<Member[]> {
+  const userIds = [...new Set(members.flatMap((m) => (m.userId === null ? [] : [m.userId])))];
+  const personIds = [...new Set(members.flatMap((m) => (m.personId === null ? [] : [m.personId])))];
+  if (userIds.length === 0 && personIds.length === 0) return members;
+  const [selves, dependents, accounts] = await Promise.all([
+    userIds.length === 0
+      ? []
+      : db
+          .select({ userId: people.userId, name: people.fullName })
+          .from(people)
+          .where(and(inArray(people.userId, userIds), eq(people.kind, "self"))),
+    personIds.length === 0
+      ? []
+      : db.select({ id: people.id, name: people.fullName }).from(people).where(inArray(people.id, personIds)),
+    userIds.length === 0
+      ? []
+      : db.select({ id: users.id, phone: users.phone }).from(users).where(inArray(users.id, userIds)),
+  ]);
+  const selfNames = new Map(selves.map((r) => [r.userId, r.name]));
+  const dependentNames = new Map(dependents.map((r) => [r.id, r.name]));
+  const phones = new Map(accounts.map((r) => [r.id, r.phone]));
+  return members.map((m) => {
+    const declared = m.personId !== null ? dependentNames.get(m.personId) : selfNames.get(m.userId ?? -1);
+    return {
+      ...m,
+      name: declared?.trim() || m.name,
+      phone: m.phone ?? (m.userId === null ? null : (phones.get(m.userId) ?? null)),
+    };
+  });
+}
+
 /** The account holder's name from their declaration, if they made one. */
 export async function selfName(db: DbOrTx, userId: number): Promise<string> {
   const [row] = await db

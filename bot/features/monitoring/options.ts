@@ -54,6 +54,9 @@ export const manageOptions = optionCodec(MANAGE_FLOW, {
 export const createOptions = optionCodec(CREATE_FLOW, {
   kind: ["str"],
   commune: ["str"],
+  /** A lockdown area's province and its commune from the list ("more" pages through the matches). */
+  prov: ["str"],
+  area: ["str"],
   days: ["int"],
   win: ["str"],
   ok: [],

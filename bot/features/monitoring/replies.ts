@@ -24,7 +24,7 @@ function names(lines: string[], t: TFunction): string {
   return shown.join("\n");
 }
 
-const who = (l: MemberLine, t: TFunction) => whoWithRoom(l.member.name, l.member.room, t);
+const who = (l: MemberLine, t: TFunction) => whoWithRoom(l.member.name, l.member.room, t, l.member.phone);
 
 /** The group's day by name: what /group shows and the digest sends. */
 export function statusText(
@@ -83,7 +83,7 @@ export function statusText(
   );
   section(
     "unlinked",
-    s.unlinked.map((m) => whoWithRoom(m.name, m.room, t)),
+    s.unlinked.map((m) => whoWithRoom(m.name, m.room, t, m.phone)),
   );
   if (!opts.digest)
     section(
@@ -106,7 +106,7 @@ export function membersReply(group: Group, members: Member[], page: number, ctx:
   const options: Option[][] = rows(
     shown.map((m) => ({
       id: manageOptions.build("m", m.id),
-      label: `${whoWithRoom(m.name, m.room, t)}${m.status === "active" ? "" : " ✉️"}`.slice(0, 60),
+      label: `${whoWithRoom(m.name, m.room, t, m.phone)}${m.status === "active" ? "" : " ✉️"}`.slice(0, 60),
     })),
   );
   const nav: Option[] = [];

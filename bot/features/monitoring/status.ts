@@ -4,7 +4,7 @@ import { chatReachability, LIVE_MEMBER_STATUSES, monitoringMembers } from "../..
 import { zaloChatsOutsideWindow } from "../../shared/zalo-interactions.js";
 import { type DailyReport, lastReports, reportsOn } from "./daily-reports.js";
 import type { Group } from "./groups.js";
-import type { Member } from "./members.js";
+import { asListed, type Member } from "./members.js";
 import { recipientsOf } from "./notify.js";
 import { isMonitoredOn, isNonReporting, localClock } from "./reminder-policy.js";
 
@@ -43,15 +43,18 @@ export async function groupStatus(
   timeZone: string,
 ): Promise<GroupStatus> {
   const date = localClock(now, timeZone).date;
-  const rows = await db
-    .select()
-    .from(monitoringMembers)
-    .where(
-      and(
-        eq(monitoringMembers.groupId, group.id),
-        inArray(monitoringMembers.status, [...LIVE_MEMBER_STATUSES]),
+  const rows = await asListed(
+    db,
+    await db
+      .select()
+      .from(monitoringMembers)
+      .where(
+        and(
+          eq(monitoringMembers.groupId, group.id),
+          inArray(monitoringMembers.status, [...LIVE_MEMBER_STATUSES]),
+        ),
       ),
-    );
+  );
   const followed = rows.filter((m) => m.status === "active" && m.userId !== null && isMonitoredOn(m, date));
   const ids = followed.map((m) => m.id);
   const today = await reportsOn(db, ids, date);

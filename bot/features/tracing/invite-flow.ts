@@ -1,27 +1,30 @@
-import { end, rows, text } from "../../core/replies.js";
+import { end, text } from "../../core/replies.js";
 import type { Flow, FlowState, Input, LoadEnv, Reply, StepContext, StepResult } from "../../core/types.js";
-import { type Commune, communeByCode, countCommunes, searchCommunes } from "../../shared/admin-units.js";
-import { findProvinces, type Province, provinceByCode } from "../../shared/provinces.js";
+import {
+  answerCommune,
+  answerProvince,
+  type CommuneList,
+  type CommuneLookup,
+  communeButtons,
+  communeListNote,
+  lookupCommunes,
+  provinceButtons,
+} from "../../shared/place-picker.js";
+import { type Province, provinceByCode } from "../../shared/provinces.js";
 import { isAdmin } from "../../shared/roles.js";
 import type {} from "./effects.js";
 
 /**
  * `/invite` (administrators): a one-time link that makes whoever opens it an officer — a commune officer of
- * one commune, or a district officer of one commune or a whole province. The commune is found by name in
- * the unit list (`npm run import-units`); `npm run admin -- invite …` does the same from a shell.
+ * one commune, or a district officer of one commune or a whole province. The commune is found by part of its
+ * name in the official list; `npm run admin -- invite …` does the same from a shell.
  */
 export const INVITE_FLOW = "invite";
 const ROLES = ["commune_officer", "district_officer"] as const;
 type OfficerRole = (typeof ROLES)[number];
 
-type Loaded = {
-  admin?: boolean;
-  /** Communes matching what was typed, and whether the province's list is loaded at all. */
-  matches?: Commune[];
-  units?: number;
-  /** The commune whose button was pressed. */
-  chosen?: Commune | null;
-};
+/** Whether the person is an administrator (at the start); the communes matching a typed name. */
+type Loaded = { admin?: boolean; commune?: CommuneLookup };
 
 const opt = (...parts: string[]) => [INVITE_FLOW, ...parts].join(":");
 const roleOf = (s: FlowState) => s.data.role as OfficerRole;
@@ -32,15 +35,19 @@ const at = (state: FlowState, step: string, data: Record<string, unknown> = {}):
   data: { ...state.data, ...data },
 });
 
-function question(state: FlowState, ctx: StepContext): Reply {
+function question(state: FlowState, ctx: StepContext, edit = false): Reply {
   const t = ctx.t;
   switch (state.step) {
     case "role":
       return text(t("tracing:invite.role"), {
         options: [ROLES.map((r) => ({ id: opt("role", r), label: t(`invitation:roles.${r}`) }))],
       });
-    case "province":
-      return text(t("tracing:invite.askProvince"));
+    case "province": {
+      const several = state.data.provinces as Province[] | undefined;
+      return text(t("tracing:invite.askProvince"), {
+        options: provinceButtons(opt("prov"), undefined, several),
+      });
+    }
     case "extent":
       return text(t("tracing:invite.extent", { province: provinceOf(state)?.name ?? "" }), {
         options: [
@@ -50,8 +57,15 @@ function question(state: FlowState, ctx: StepContext): Reply {
           ],
         ],
       });
-    default:
-      return text(t("tracing:invite.askCommune", { province: provinceOf(state)?.name ?? "" }));
+    default: {
+      const ask = t("tracing:invite.askCommune", { province: provinceOf(state)?.name ?? "" });
+      const list = state.data.communes as CommuneList | undefined;
+      if (!list) return text(ask);
+      return text(`${ask}\n${communeListNote(list, ctx)}`, {
+        options: communeButtons(list, opt("comm"), ctx),
+        edit,
+      });
+    }
   }
 }
 
@@ -64,7 +78,6 @@ function afterProvince(state: FlowState, p: Province, ctx: StepContext): StepRes
 }
 
 function step(state: FlowState, input: Input, ctx: StepContext<Loaded>): StepResult {
-  const loaded = ctx.loaded;
   const data = input.kind === "option" ? input.data : "";
   const again = (key: string) => ({ state, replies: [text(`⚠️ ${ctx.t(key)}`), question(state, ctx)] });
   if (state.step === "role") {
@@ -74,16 +87,22 @@ function step(state: FlowState, input: Input, ctx: StepContext<Loaded>): StepRes
     return { state: next, replies: [question(next, ctx)] };
   }
   if (state.step === "province") {
-    const pressed = /^invite:prov:(\d{2})$/.exec(data)?.[1];
-    const found = pressed ? [provinceByCode(pressed)].filter((p) => p !== undefined) : [];
-    const matches = input.kind === "text" ? findProvinces(input.text) : found;
-    if (matches.length === 1) return afterProvince(state, matches[0]!, ctx);
-    if (matches.length === 0) return again("tracing:invite.noProvince");
-    const options = matches.slice(0, 8).map((p) => ({ id: opt("prov", p.code), label: p.name }));
-    return {
-      state,
-      replies: [text(ctx.t("tracing:invite.chooseProvince"), { options: rows(options, 2) })],
-    };
+    const answer = answerProvince(input, opt("prov"));
+    if (answer.kind === "chosen")
+      return afterProvince(at(state, "province", { provinces: undefined }), answer.province, ctx);
+    if (answer.kind === "several") {
+      const next = at(state, "province", { provinces: answer.provinces });
+      return { state: next, replies: [question(next, ctx)] };
+    }
+    if (answer.kind === "notFound")
+      return {
+        state,
+        replies: [
+          text(`⚠️ ${ctx.t("places:provinceNotFound", { typed: answer.typed })}`),
+          question(state, ctx),
+        ],
+      };
+    return again("tracing:invite.useButtons");
   }
   const province = provinceOf(state)!;
   if (state.step === "extent") {
@@ -93,13 +112,26 @@ function step(state: FlowState, input: Input, ctx: StepContext<Loaded>): StepRes
     const next = at(state, "commune");
     return { state: next, replies: [question(next, ctx)] };
   }
-  if (loaded.chosen)
-    return create(roleOf(state), { type: "commune", id: loaded.chosen.code }, loaded.chosen.name);
-  if (loaded.units === 0) return end([text(ctx.t("tracing:invite.noUnits", { province: province.name }))]);
-  if (input.kind !== "text" || !loaded.matches) return again("tracing:invite.askCommuneShort");
-  if (loaded.matches.length === 0) return again("tracing:invite.noCommune");
-  const options = loaded.matches.map((c) => ({ id: opt("comm", c.code), label: c.name }));
-  return { state, replies: [text(ctx.t("tracing:invite.chooseCommune"), { options: rows(options, 2) })] };
+  const answer = answerCommune(
+    input,
+    opt("comm"),
+    state.data.communes as CommuneList | undefined,
+    ctx.loaded?.commune,
+  );
+  switch (answer.kind) {
+    case "chosen":
+      return create(roleOf(state), { type: "commune", id: answer.commune.code }, answer.commune.name);
+    case "list": {
+      const next = at(state, "commune", { communes: answer.list });
+      return { state: next, replies: [question(next, ctx, answer.edit)] };
+    }
+    case "notFound": {
+      const why = ctx.t("places:communeNotFound", { typed: answer.typed, province: province.name });
+      return { state, replies: [text(`⚠️ ${why}`), question(state, ctx)] };
+    }
+    default:
+      return again("tracing:invite.askCommuneShort");
+  }
 }
 
 export function createInviteFlow(): Flow<Loaded> {
@@ -109,16 +141,8 @@ export function createInviteFlow(): Flow<Loaded> {
     requiresPhone: true,
     async load(env: LoadEnv): Promise<Loaded> {
       if (!env.state) return { admin: await isAdmin(env.tx, env.user.id) };
-      if (env.state.step !== "commune") return {};
-      const province = String(env.state.data.province ?? "");
-      const pressed =
-        env.input?.kind === "option" ? /^invite:comm:(\d{5})$/.exec(env.input.data)?.[1] : undefined;
-      if (pressed) return { chosen: await communeByCode(env.tx, pressed) };
-      if (env.input?.kind !== "text") return {};
-      return {
-        matches: await searchCommunes(env.tx, province, env.input.text),
-        units: await countCommunes(env.tx, province),
-      };
+      if (env.state.step !== "commune" || env.input?.kind !== "text") return {};
+      return { commune: await lookupCommunes(env.tx, String(env.state.data.province ?? ""), env.input.text) };
     },
     start(ctx) {
       if (!ctx.loaded.admin) return end([text(ctx.t("tracing:invite.adminOnly"))]);

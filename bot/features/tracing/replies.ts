@@ -4,6 +4,7 @@ import type { Reply, StepContext } from "../../core/types.js";
 import { communeByCode } from "../../shared/admin-units.js";
 import { localDay, localTime } from "../../shared/local-time.js";
 import { formatPhone } from "../../shared/phone.js";
+import { provinceByCode } from "../../shared/provinces.js";
 import { traceFiles, traceTable, XLSX_MIME } from "./export.js";
 import { followUpButtons, traceButtons } from "./trace-flow.js";
 import type { TraceContact, TraceResult } from "./traces.js";
@@ -41,6 +42,12 @@ export async function traceFileReplies(table: string[][], base: string, ctx: Ste
   ];
 }
 
+/** "Xã Cẩm Thuỷ, Thanh Hoá": a place by its names, never by its codes. */
+function placeName(commune: string | undefined, provinceCode: string | null): string {
+  const province = provinceCode ? provinceByCode(provinceCode)?.name : undefined;
+  return [commune, province].filter((x) => x).join(", ") || "—";
+}
+
 export async function resultReplies(env: EffectEnv, r: TraceResult): Promise<Reply[]> {
   const { t, timeZone: tz } = env.ctx;
   const commune = r.trace.caseCommuneCode ? await communeByCode(env.tx, r.trace.caseCommuneCode) : null;
@@ -50,7 +57,7 @@ export async function resultReplies(env: EffectEnv, r: TraceResult): Promise<Rep
       id: r.trace.id,
       name: r.traced.name || "—",
       born: r.traced.birthYear ?? "—",
-      where: commune?.name ?? r.trace.caseCommuneCode ?? r.trace.caseProvinceCode ?? "—",
+      where: placeName(commune?.name, r.trace.caseProvinceCode),
     }),
     t("tracing:trace.period", {
       n: Math.round((r.trace.periodTo.getTime() - r.trace.periodFrom.getTime()) / 86_400_000),

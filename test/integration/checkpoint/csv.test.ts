@@ -85,6 +85,45 @@ describe("the posters CSV", () => {
     }
   });
 
+  it("finds each row's commune in the official list by name or code, and refuses unknown or ambiguous ones", async () => {
+    const database = await fresh.open();
+    try {
+      const [manager] = await database.db.insert(users).values({}).returning();
+      const table = (body: string) =>
+        checkpointsFromCsv(parseCsv(`name,address,province,commune\n${body}`), { phone: null });
+      const made = await createCheckpointsFromCsv(
+        database.db,
+        manager!.id,
+        table(
+          "Trạm Y tế,1 Lê Lợi,Thanh Hoá,Cẩm Thủy\nChợ,2 Lê Lợi,38,15127\nUBND,3 Lê Lợi,Hà Nội,phuong ba dinh",
+        ),
+        now,
+      );
+      expect(made.map((m) => [m.checkpoint.provinceCode, m.checkpoint.communeCode])).toEqual([
+        ["38", "15127"],
+        ["38", "15127"],
+        ["01", "00004"],
+      ]);
+      const refused = createCheckpointsFromCsv(
+        database.db,
+        manager!.id,
+        table(
+          "A b,1 Lê Lợi,Thanh Hoá,xyzxyz\nC d,1 Lê Lợi,Hà Nội,00004x\nE f,1 Lê Lợi,Thanh Hoá,hoa\nG h,1 Lê Lợi,79,00004",
+        ),
+        now,
+      );
+      await expect(refused).rejects.toThrow(/line 2: no commune "xyzxyz"/);
+      await expect(refused).rejects.toThrow(/line 3: no commune "00004x"/);
+      await expect(refused).rejects.toThrow(/line 4: "hoa" could be .+: write the full name or the code/);
+      await expect(refused).rejects.toThrow(/line 5: no commune "00004"/);
+      expect(() => table("A b,1 Lê Lợi,,Ba Đình")).toThrow(
+        /line 2: the commune "Ba Đình" needs its province/,
+      );
+    } finally {
+      await database.close();
+    }
+  });
+
   it("npm run posters writes one PDF with a page per checkpoint", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hb-posters-"));
     const csv = join(dir, "list.csv");

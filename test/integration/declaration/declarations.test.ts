@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -13,9 +12,12 @@ import { personalQrToken, verifyPersonalQr } from "../../../bot/features/declara
 import {
   communeByCode,
   countCommunes,
+  ensureAdminUnits,
   importAdminUnits,
+  readUnitsFile,
+  resolveCommune,
+  SHIPPED_UNITS_FILE,
   searchCommunes,
-  unitsFileSchema,
 } from "../../../bot/shared/admin-units.js";
 import { hashIdNumber, loadIdHashKey } from "../../../bot/shared/id-hash.js";
 import {
@@ -32,9 +34,8 @@ import {
 } from "../../../bot/shared/qr/signing-keys.js";
 import { findOrCreateUser, setUserPhone } from "../../../bot/shared/users.js";
 import type { Database } from "../../../db/client.js";
-import { people, users } from "../../../db/schema/index.js";
+import { adminUnits, people, users } from "../../../db/schema/index.js";
 import { type FreshDatabase, freshDatabase } from "../../support/db.js";
-import { UNITS_FILE } from "../../support/declaration.js";
 
 let fresh: FreshDatabase;
 let database: Database;
@@ -259,10 +260,15 @@ describe("dependents and own data", () => {
 });
 
 describe("admin units", () => {
-  it("imports the 2025 list and finds communes by a name typed without diacritics", async () => {
-    const file = unitsFileSchema.parse(JSON.parse(readFileSync(UNITS_FILE, "utf8")));
+  it("loads the shipped 2025 list once, re-imports it safely and finds communes typed without diacritics", async () => {
+    // The template was made as a first start makes a database: the list is already there.
+    expect(await countCommunes(database.db, "01")).toBe(126);
+    expect(await ensureAdminUnits(database.db, now)).toEqual({ provinces: 0, communes: 0 });
+    await database.db.delete(adminUnits);
+    expect(await countCommunes(database.db, "01")).toBe(0);
+    expect(await ensureAdminUnits(database.db, now)).toEqual({ provinces: 34, communes: 3321 });
+    const file = await readUnitsFile(SHIPPED_UNITS_FILE);
     expect(await importAdminUnits(database.db, file, now)).toEqual({ provinces: 34, communes: 3321 });
-    await importAdminUnits(database.db, file, now);
     expect(await countCommunes(database.db, "01")).toBe(126);
     const hits = await searchCommunes(database.db, "01", "ba dinh");
     expect(hits[0]).toEqual({ code: "00004", name: "Phường Ba Đình" });
@@ -270,5 +276,21 @@ describe("admin units", () => {
     expect((await searchCommunes(database.db, "01", "a")).length).toBe(8);
     expect(await searchCommunes(database.db, "79", "ba dinh")).toEqual([]);
     expect(await communeByCode(database.db, "00004")).toEqual({ code: "00004", name: "Phường Ba Đình" });
+    // Either tone-mark placement, with or without diacritics.
+    expect(await searchCommunes(database.db, "38", "Cẩm Thủy")).toEqual([
+      { code: "15127", name: "Xã Cẩm Thuỷ" },
+    ]);
+    expect(await searchCommunes(database.db, "38", "cam thuy")).toEqual([
+      { code: "15127", name: "Xã Cẩm Thuỷ" },
+    ]);
+    const hoa = await searchCommunes(database.db, "38", "hoa", 40);
+    expect(hoa.length).toBe(14);
+    expect(hoa.map((c) => c.name)).toEqual(expect.arrayContaining(["Xã Định Hoà", "Xã Xuân Hoà"]));
+    expect(await resolveCommune(database.db, "38", "xã Cẩm Thuỷ")).toEqual({
+      kind: "one",
+      commune: { code: "15127", name: "Xã Cẩm Thuỷ" },
+    });
+    expect((await resolveCommune(database.db, "38", "hoa")).kind).toBe("several");
+    expect(await resolveCommune(database.db, "38", "xyzxyz")).toEqual({ kind: "none" });
   });
 });

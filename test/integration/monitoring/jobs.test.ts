@@ -164,8 +164,10 @@ describe("the digest and the status", () => {
       dedupeKey: `digest:${group.id}:2021-08-02:${managerId}`,
     });
     // An reported 23.5 hours ago: not yet today, not silent; Bình and Cường never did, followed since 06:00 yesterday.
-    expect(digest!.text).toContain("Silent for 24 hours or more (2):\n• Lê Văn Cường\n• Trần Thị Bình");
-    expect(digest!.text).toContain("Not reported yet today (1):\n• Nguyễn Văn An");
+    expect(digest!.text).toContain(
+      "Silent for 24 hours or more (2):\n• Lê Văn Cường · 0912 100 003\n• Trần Thị Bình · 0912 100 002",
+    );
+    expect(digest!.text).toContain("Not reported yet today (1):\n• Nguyễn Văn An · 0912 100 001");
     expect(digest!.text).toContain(
       "Cannot be reached — blocked the bot, outside Zalo's messaging window or no chat (1):\n• Lê Văn Cường",
     );

@@ -72,7 +72,9 @@ describe("a manager's menu", () => {
     const list = await manager.say(press(`mgroup:mem:${group.id}:0`));
     expect(said(list)).toContain("«Khu cách ly Trường Quân sự» — on the list: 1 · page 1/1");
     const detail = await manager.say(press(buttons(list).find((b) => b.label.startsWith("Vũ Thị Lan"))!.id));
-    expect(said(detail)).toContain("Vũ Thị Lan\nPhone: —\nPeriod: 01/08/2021 – 15/08/2021\nStatus: followed");
+    expect(said(detail)).toContain(
+      "Vũ Thị Lan\nPhone: 0912 300 002\nPeriod: 01/08/2021 – 15/08/2021\nStatus: followed",
+    );
     const paused = await manager.say(press(`mgroup:pause:${member.id}`));
     expect(said(paused)).toContain("(reminders paused until 10:00 02/08/2021)");
     expect((await row()).pausedUntil).toEqual(new Date("2021-08-02T03:00:00Z"));

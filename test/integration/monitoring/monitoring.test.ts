@@ -98,8 +98,12 @@ describe("opening a group", () => {
       scope: { type: "commune", id: "00004" },
     });
     await expect(
-      createGroup(database.db, nobody.userId, { ...g, communeCode: "00007" }, now),
+      createGroup(database.db, nobody.userId, { ...g, communeCode: "00008" }, now),
     ).rejects.toBeInstanceOf(ForbiddenError);
+    // A code that is not in the official list is no commune at all.
+    await expect(
+      createGroup(database.db, nobody.userId, { ...g, communeCode: "00007" }, now),
+    ).rejects.toThrow(/not in the official list/);
     const created = await createGroup(database.db, nobody.userId, g, now);
     expect(
       await hasRole(database.db, nobody.userId, "commune_officer", { type: "group", id: String(created.id) }),
@@ -108,6 +112,39 @@ describe("opening a group", () => {
     expect((await managedGroups(database.db, manager.userId)).map((x) => x.id)).not.toContain(created.id);
     const forbidden = await manager.say(press(`mgroup:view:${created.id}`));
     expect(said(forbidden)).toContain("Only the managers of this group");
+  });
+
+  it("a district officer of a province finds the lockdown area's commune in the official list", async () => {
+    const officer = await registered(engine, "84912000003");
+    await grantRole(database.db, {
+      userId: officer.userId,
+      role: "district_officer",
+      scope: { type: "province", id: "38" },
+    });
+    await officer.say(cmd("newgroup"));
+    await officer.say(press("newgroup:kind:lockdown"));
+    const area = await officer.say(type("Phong toả thôn Trung"));
+    expect(said(area)).toContain("Thanh Hoá");
+    const none = await officer.say(type("xyzxyz"));
+    expect(said(none)).toContain("xyzxyz");
+    const several = await officer.say(type("hoa"));
+    expect(buttons(several).map((b) => b.id)).toContain("newgroup:area:more");
+    const chosen = await officer.say(type("Cẩm Thủy"));
+    expect(said(chosen)).not.toContain("⚠️");
+    await officer.say(type("Thôn Trung"));
+    await officer.say(press("newgroup:days:14"));
+    const summary = await officer.say(press("newgroup:win:morning"));
+    expect(said(summary)).toContain("Thôn Trung, Xã Cẩm Thuỷ");
+    await officer.say(press("newgroup:ok"));
+    const [made] = await database.db
+      .select()
+      .from(monitoringGroups)
+      .where(eq(monitoringGroups.name, "Phong toả thôn Trung"));
+    expect(made?.communeCode).toBe("15127");
+    // Outside the province the rule refuses, whatever the chat offered.
+    await expect(
+      createGroup(database.db, officer.userId, { ...made!, kind: "lockdown", communeCode: "00004" }, now),
+    ).rejects.toBeInstanceOf(ForbiddenError);
   });
 });
 
@@ -230,7 +267,9 @@ describe("the daily report", () => {
     ]);
     const alerts = await queued(database.db, "alert:");
     expect(alerts.map((a) => a.chatId)).toEqual([manager.id]);
-    expect(alerts[0]!.text).toContain("Đỗ Thị Hoa (P.404) reported at 08:00 01/08/2021: temperature 38.6 °C");
+    expect(alerts[0]!.text).toContain(
+      "Đỗ Thị Hoa (P.404) · 0912 000 030 reported at 08:00 01/08/2021: temperature 38.6 °C",
+    );
   });
 
   it("lets an account report for its dependent in the same group", async () => {
@@ -274,13 +313,15 @@ describe("the manager's view", () => {
     const status = await manager.say(cmd("group"));
     const text = said(status);
     expect(text).toContain(
-      "Symptoms, fever or low SpO2 today (1):\n• Đỗ Thị Hoa (P.404): temperature 38.6 °C",
+      "Symptoms, fever or low SpO2 today (1):\n• Đỗ Thị Hoa (P.404) · 0912 000 030: temperature 38.6 °C",
     );
     // The parent joined by the link before any declaration: no name yet, shown as such.
     expect(text).toContain(
-      "Not reported yet today (3):\n• (name not given yet)\n• Lê Văn Cường (P.201)\n• Trần Thị Bình (P.102)",
+      "Not reported yet today (3):\n• (name not given yet) · 0912 000 040\n• Lê Văn Cường (P.201) · 0912 000 011\n• Trần Thị Bình (P.102) · 0912 000 010",
     );
-    expect(text).toContain("Reported today (2):\n• Đỗ Thị Hoa (P.404)\n• Ngô Minh Khang");
+    expect(text).toContain(
+      "Reported today (2):\n• Đỗ Thị Hoa (P.404) · 0912 000 030\n• Ngô Minh Khang · 0912 000 040",
+    );
 
     await manager.say(press(`mgroup:bc:${group.id}`));
     const preview = await manager.say(type("Sáng mai 7 giờ xét nghiệm PCR tại sân."));

@@ -32,10 +32,10 @@ describe("/checkpoint", () => {
       started.state!,
       [say("Minh Anh grocery")],
       [press("checkpoint:phone:mine")],
-      [say("ha noi")],
+      [press("checkpoint:prov:01")],
       [
         say("hoan kiem"),
-        { kind: "commune", hasUnits: true, matches: [{ code: "00070", name: "Phường Hoàn Kiếm" }] },
+        { kind: "commune", truncated: false, matches: [{ code: "00070", name: "Phường Hoàn Kiếm" }] },
       ],
       [say("1 Tràng Tiền")],
       [press("checkpoint:kind:shop")],
@@ -77,13 +77,55 @@ describe("/checkpoint", () => {
     });
   });
 
+  it("offers every province as a button, and communes a page at a time with More", () => {
+    const base = flow.start(ctx({ kind: "start", parents: [] }), "").state!;
+    const atProvince = flow.step({ ...base, step: "phone" }, press("checkpoint:phone:mine"), ctx());
+    expect(atProvince.state?.step).toBe("province");
+    expect(buttons(atProvince)).toHaveLength(34);
+    expect(buttons(atProvince)).toContain("checkpoint:prov:38");
+    const atCommune = flow.step(atProvince.state!, press("checkpoint:prov:38"), ctx());
+    expect(textOf(atCommune)).toContain("Thanh Hoá");
+    const matches = Array.from({ length: 14 }, (_, i) => ({ code: `15${100 + i}`, name: `Xã Hoà ${i + 1}` }));
+    const first = flow.step(
+      atCommune.state!,
+      say("hoa"),
+      ctx({ kind: "commune", truncated: false, matches }),
+    );
+    expect(buttons(first)).toEqual([
+      ...matches.slice(0, 6).map((m) => `checkpoint:comm:${m.code}`),
+      "checkpoint:comm:more",
+    ]);
+    expect(textOf(first)).toContain("14 communes/wards match; showing 1–6");
+    const second = flow.step(first.state!, press("checkpoint:comm:more"), ctx());
+    expect(second.replies[0]).toMatchObject({ edit: true });
+    expect(buttons(second)).toContain("checkpoint:comm:15106");
+    expect(textOf(second)).toContain("showing 7–12");
+    const third = flow.step(
+      flow.step(second.state!, press("checkpoint:comm:more"), ctx()).state!,
+      press("checkpoint:comm:more"),
+      ctx(),
+    );
+    expect(textOf(third)).toContain("showing 1–6");
+    const chosen = flow.step(second.state!, press("checkpoint:comm:15107"), ctx());
+    expect(chosen.state?.step).toBe("detail");
+    expect(chosen.state?.data.commune).toEqual({ code: "15107", name: "Xã Hoà 8" });
+    const none = flow.step(
+      atCommune.state!,
+      say("xyzxyz"),
+      ctx({ kind: "commune", truncated: false, matches: [] }),
+    );
+    expect(none.state?.step).toBe("commune");
+    expect(none.state?.data.commune).toBeUndefined();
+    expect(textOf(none)).toContain("No commune or ward named «xyzxyz» in Thanh Hoá");
+  });
+
   it("refuses a stay out of range, an unknown province, and several matches become buttons", () => {
     const base = flow.start(ctx({ kind: "start", parents: [] }), "").state!;
     const atStay = { ...base, step: "stay" };
     expect(textOf(flow.step(atStay, say("10"), ctx()))).toContain("between 15 minutes and 23 h 45");
     expect(textOf(flow.step(atStay, say("24h"), ctx()))).toContain("between 15 minutes and 23 h 45");
     const atProvince = { ...base, step: "province" };
-    expect(textOf(flow.step(atProvince, say("Atlantis"), ctx()))).toContain("could not find that province");
+    expect(textOf(flow.step(atProvince, say("Atlantis"), ctx()))).toContain("No province or city «Atlantis»");
     const several = flow.step(atProvince, say("an"), ctx());
     expect(several.state?.step).toBe("province");
     expect(buttons(several).length).toBeGreaterThan(1);

@@ -7,10 +7,10 @@ import { type Answers, FORM, questionById } from "../../../bot/features/declarat
 import { i18n, stepContext } from "../../support/context.js";
 import {
   allText,
+  baDinh,
   buttons,
   drive,
   declarationFlow as flow,
-  noUnits,
   option,
   replyText,
   startLoad,
@@ -188,7 +188,7 @@ describe("declaration flow: a first declaration", () => {
     const at = answerUntil(start(), "commune");
     const lookup = {
       kind: "commune" as const,
-      hasUnits: true,
+      truncated: false,
       matches: [
         { code: "00004", name: "Phường Ba Đình" },
         { code: "09999", name: "Xã Ba Vì" },
@@ -200,7 +200,7 @@ describe("declaration flow: a first declaration", () => {
     );
     const picked = drive(ctx, offered, [option("declaration:a:commune:00004")]);
     expect(answers(picked).commune).toEqual({ code: "00004", name: "Phường Ba Đình" });
-    const none = drive(ctx, at, [typed("khong co")], { kind: "commune", hasUnits: true, matches: [] });
+    const none = drive(ctx, at, [typed("khong co")], { kind: "commune", truncated: false, matches: [] });
     expect(allText(none)).toContain("Không tìm thấy xã/phường nào có tên «khong co»");
   });
 
@@ -274,9 +274,14 @@ describe("declaration flow: summary, repeat and resume", () => {
       option("declaration:a:province:79"),
     ]);
     expect(r.state?.step).toBe("q.commune");
-    const done = drive(ctx, r, [typed("Bến Thành")]);
+    const benThanh = { code: "26734", name: "Phường Bến Thành" };
+    const done = drive(ctx, r, [typed("Bến Thành")], {
+      kind: "commune",
+      matches: [benThanh],
+      truncated: false,
+    });
     expect(done.state?.step).toBe("summary");
-    expect(answers(done)).toMatchObject({ province: "79", commune: { code: null, name: "Bến Thành" } });
+    expect(answers(done)).toMatchObject({ province: "79", commune: benThanh });
   });
 
   it("repeats a declaration with unchanged details in six messages, /declare included", () => {
@@ -345,7 +350,7 @@ describe("declaration flow: summary, repeat and resume", () => {
       let r = withCheckin.start({ ...ctx, loaded: startLoad() }, payload);
       while (r.state?.step.startsWith("q.")) {
         const q = questionById(r.state.step.slice(2))!;
-        const loaded = q.type === "commune" ? noUnits : undefined;
+        const loaded = q.type === "commune" ? baDinh : undefined;
         r = withCheckin.step(r.state, validInput(q, answers(r)), { ...ctx, loaded });
       }
       return withCheckin.step(r.state!, option("declaration:confirm"), ctx).effects?.[0];

@@ -190,15 +190,25 @@ describe("/invite", () => {
   it("makes a commune officer of a commune found by name, asking again when nothing matches", () => {
     const asked = run([[press("invite:role:commune_officer")], [say("Hà Nội")]]);
     expect(asked.state?.step).toBe("commune");
-    const none = flow.step(asked.state!, say("zzz"), ctx({ matches: [], units: 126 }));
-    expect(textOf(none)).toContain("no commune");
+    expect(buttons(asked)).toEqual([]);
+    const none = flow.step(
+      asked.state!,
+      say("xyzxyz"),
+      ctx({ commune: { kind: "commune", matches: [], truncated: false } }),
+    );
+    expect(textOf(none)).toContain("No commune or ward named «xyzxyz» in Hà Nội");
+    expect(none.effects ?? []).toEqual([]);
     const matches = [
       { code: "00004", name: "Phường Ba Đình" },
       { code: "00008", name: "Phường Ngọc Hà" },
     ];
-    const listed = flow.step(asked.state!, say("phuong"), ctx({ matches, units: 126 }));
+    const listed = flow.step(
+      asked.state!,
+      say("phuong"),
+      ctx({ commune: { kind: "commune", matches, truncated: false } }),
+    );
     expect(buttons(listed)).toEqual(["invite:comm:00004", "invite:comm:00008"]);
-    const chosen = flow.step(listed.state!, press("invite:comm:00004"), ctx({ chosen: matches[0] }));
+    const chosen = flow.step(listed.state!, press("invite:comm:00004"), ctx());
     expect(chosen.effects).toEqual([
       {
         type: "tracing.invite",
@@ -209,11 +219,9 @@ describe("/invite", () => {
     ]);
   });
 
-  it("says how to load the communes when the list is empty, and offers provinces that share a name", () => {
-    const asked = run([[press("invite:role:commune_officer")], [say("Hà Nội")]]);
-    expect(textOf(flow.step(asked.state!, say("Ba Đình"), ctx({ matches: [], units: 0 })))).toContain(
-      "npm run import-units",
-    );
+  it("offers every province as a button, and just those that share a typed name", () => {
+    const role = run([[press("invite:role:commune_officer")]]);
+    expect(buttons(role)).toHaveLength(34);
     const several = run([[press("invite:role:commune_officer")], [say("an")]]);
     expect(buttons(several).every((b) => b.startsWith("invite:prov:"))).toBe(true);
     expect(buttons(several).length).toBeGreaterThan(1);
