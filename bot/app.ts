@@ -15,13 +15,14 @@ import { withPhoneListeners } from "./core/phone-listeners.js";
 import { accountFeature } from "./features/account/index.js";
 import { scheduleAutoCheckout } from "./features/checkpoint/auto-checkout-job.js";
 import { checkpointFeature } from "./features/checkpoint/index.js";
-import { declarationFeature } from "./features/declaration/index.js";
+import { createDeclaration } from "./features/declaration/index.js";
 import { invitationFeature, roleInvitationKind } from "./features/invitation/index.js";
 import { monitoringFeature, monitoringPhoneListener } from "./features/monitoring/index.js";
 import { groupInvitationKind } from "./features/monitoring/invitation.js";
 import { scheduleMonitoringJobs } from "./features/monitoring/jobs.js";
 import { scheduleRetention } from "./features/retention/index.js";
 import { tracingFeature } from "./features/tracing/index.js";
+import { createWebApp, type WebApp } from "./features/webapp/index.js";
 import { type Background, type ChannelTransport, startBackground } from "./platform/background.js";
 import type { Config } from "./platform/config.js";
 import { type HttpServer, type RouteHandler, startHttpServer } from "./platform/http.js";
@@ -100,6 +101,17 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   );
   const i18n = createI18n();
   const metrics = createMetrics();
+  // The page and the declaration need each other: the page saves through it, its start offers the page.
+  let webapp: WebApp | undefined;
+  const declaration = createDeclaration({
+    qrSigningKey: config.qrSigningKey,
+    qrValidDays: config.qrValidDays,
+    followUps: ["checkin"],
+    webLink: config.webappUrl
+      ? (tx, userId, personId, now, channel) =>
+          webapp ? webapp.webLink(tx, userId, personId, now, channel) : Promise.resolve(null)
+      : undefined,
+  });
   const engine = createEngine({
     db: database.db,
     users: usersPort,
@@ -109,11 +121,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       invitationFeature({
         kinds: [roleInvitationKind(), groupInvitationKind({ timeZone: config.timeZone })],
       }),
-      declarationFeature({
-        qrSigningKey: config.qrSigningKey,
-        qrValidDays: config.qrValidDays,
-        followUps: ["checkin"],
-      }),
+      declaration.feature,
       checkpointFeature({
         botUsername: () => app.telegram?.botInfo.username,
         qrSigningKey: config.qrSigningKey,
@@ -138,6 +146,21 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   });
 
   const routes = new Map<string, RouteHandler>();
+  const pages = new Map<string, RouteHandler>();
+  if (config.webappUrl) {
+    webapp = createWebApp({
+      db: database.db,
+      i18n,
+      declaration: declaration.service,
+      baseUrl: config.webappUrl,
+      botToken: config.telegram?.token,
+      timeZone: config.timeZone,
+      clock,
+      logger,
+    });
+    for (const [path, handler] of webapp.api) routes.set(path, handler);
+    for (const [path, handler] of webapp.pages) pages.set(path, handler);
+  }
   const stops: (() => Promise<void>)[] = [];
   const app: App = { config, database, engine, logger, stop: async () => {} };
 
@@ -190,7 +213,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       logger.info({ path: ZALO_WEBHOOK_PATH }, "zalo webhook ready");
     }
     if (config.port !== undefined) {
-      app.http = await startHttpServer({ port: config.port, logger, metrics, ping: database.ping, routes });
+      app.http = await startHttpServer({
+        port: config.port,
+        logger,
+        metrics,
+        ping: database.ping,
+        routes,
+        pages,
+      });
       const http = app.http;
       stops.push(() => http.close());
     }

@@ -9,4 +9,5 @@ export * from "./monitoring.js";
 export * from "./outbox.js";
 export * from "./roles.js";
 export * from "./tracing.js";
+export * from "./webapp.js";
 export * from "./zalo.js";

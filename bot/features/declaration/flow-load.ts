@@ -1,4 +1,5 @@
-import type { LoadEnv } from "../../core/types.js";
+import type { Tx } from "../../../db/client.js";
+import type { Channel, LoadEnv } from "../../core/types.js";
 import { countCommunes, searchCommunes } from "../../shared/admin-units.js";
 import { draftSubject, getPerson, selfPerson } from "../../shared/people.js";
 import { latestDeclaration } from "./declarations.js";
@@ -16,7 +17,23 @@ export interface StartLoad {
   prefill: Record<string, unknown>;
   hasLast: boolean;
   draft: { step: string; data: Record<string, unknown> } | null;
+  /** Where the same declaration can be made as a web page, when that is offered. */
+  web?: WebLinks | null;
 }
+
+/** A Mini App address (Telegram) and a signed one-time link (every other channel) to the web declaration. */
+export interface WebLinks {
+  webApp: string;
+  link: string;
+}
+
+export type WebLinkSource = (
+  tx: Tx,
+  userId: number,
+  personId: number | null,
+  now: Date,
+  channel: Channel,
+) => Promise<WebLinks | null>;
 
 /**
  * The start payload: "p12" (or "p:12") declares for dependent 12, nothing for oneself; whatever follows is
@@ -28,7 +45,7 @@ export function parseDeclarePayload(payload: string | undefined): { personId: nu
   return m ? { personId: Number(m[1]), after: p.slice(m[0].length).trim() } : { personId: null, after: p };
 }
 
-async function loadStart(env: LoadEnv): Promise<StartLoad> {
+async function loadStart(env: LoadEnv, webLink?: WebLinkSource): Promise<StartLoad> {
   const { tx, user, now } = env;
   const wanted = parseDeclarePayload(env.payload).personId;
   const empty = { prefill: {}, hasLast: false, draft: null };
@@ -46,7 +63,9 @@ async function loadStart(env: LoadEnv): Promise<StartLoad> {
         }
       : {};
   const draft = await getDraft(tx, user.id, draftSubject(wanted), now);
+  const web = webLink && env.channel ? await webLink(tx, user.id, wanted, now, env.channel) : null;
   return {
+    web,
     kind: "start",
     personId: wanted,
     who: wanted === null ? null : (person?.fullName ?? null),
@@ -58,8 +77,11 @@ async function loadStart(env: LoadEnv): Promise<StartLoad> {
 }
 
 /** Reads before a step only what it needs: the start context, or communes matching a typed name. */
-export async function loadForDeclaration(env: LoadEnv): Promise<StartLoad | CommuneLookup | undefined> {
-  if (!env.state) return loadStart(env);
+export async function loadForDeclaration(
+  env: LoadEnv,
+  webLink?: WebLinkSource,
+): Promise<StartLoad | CommuneLookup | undefined> {
+  if (!env.state) return loadStart(env, webLink);
   if (env.state.step === "q.commune" && env.input?.kind === "text") {
     const answers = env.state.data.answers as Record<string, unknown> | undefined;
     const province = typeof answers?.province === "string" ? answers.province : "";
