@@ -1,18 +1,16 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPersonalQr } from "../../bot/features/declaration/index.js";
 import { signInitData } from "../../bot/features/webapp/init-data.js";
 import { loadSigningKeys } from "../../bot/shared/qr/signing-keys.js";
 import type { ScriptedUser } from "../fake-telegram/index.js";
 import { freePort, startTestBot, type TestBot } from "../support/bot-harness.js";
+import { ARTEFACTS, launchChromium, phonePage } from "../support/browser.js";
 import { i18n } from "../support/context.js";
 import { until } from "../support/until.js";
 import { decodeQrPng } from "../unit/render/support.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const ARTEFACTS = join(process.cwd(), "test-results", "webapp");
 const t = i18n.t("vi");
 
 /** Init data as a Telegram client puts it in a Mini App's address. */
@@ -47,12 +45,7 @@ describe("the declaration page in headless Chromium", () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     bot = await startTestBot({ env: { PORT: String(port), WEBAPP_URL: base } });
-    browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-    });
-    mkdirSync(ARTEFACTS, { recursive: true });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -60,9 +53,7 @@ describe("the declaration page in headless Chromium", () => {
   });
 
   async function open(hash: string): Promise<Opened> {
-    const page = await browser.newPage();
-    await page.setExtraHTTPHeaders({ "accept-language": "vi" });
-    await page.setViewport({ width: 360, height: 740, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const page = await phonePage(browser);
     const cdp = await page.createCDPSession();
     await cdp.send("Network.enable");
     let bytes = 0;
