@@ -124,6 +124,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       declaration.feature,
       checkpointFeature({
         botUsername: () => app.telegram?.botInfo.username,
+        scanWebAppUrl: config.webappUrl ? `${config.webappUrl}/app/?screen=scan` : undefined,
         qrSigningKey: config.qrSigningKey,
         dailyCap: config.checkinDailyCap,
       }),
@@ -157,6 +158,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       timeZone: config.timeZone,
       clock,
       logger,
+      engine,
     });
     for (const [path, handler] of webapp.api) routes.set(path, handler);
     for (const [path, handler] of webapp.pages) pages.set(path, handler);

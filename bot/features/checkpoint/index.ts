@@ -21,6 +21,7 @@ import { checkIn, checkOut, checkOutCurrent, checkpointNames, userVisitor } from
 /** What other features may use of checkpoints: the longest stay (for tracing windows), the visits' purge. */
 export { scheduleAutoCheckout } from "./auto-checkout-job.js";
 export { STAY_MAX_MINUTES } from "./checkin-policy.js";
+export { checkpointCodeInQr } from "./checkpoints.js";
 export { purgeVisits } from "./visits.js";
 
 export interface CheckpointFeatureDeps {
@@ -35,6 +36,8 @@ export interface CheckpointFeatureDeps {
   /** How long a staff invitation link works (default 7 days). */
   staffInviteDays?: number;
   decoder?: QrDecoder;
+  /** The web page's scanning screen (Telegram Mini App), offered to staff in /scan; unset: not offered. */
+  scanWebAppUrl?: string;
 }
 
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -109,6 +112,8 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
         text(t(read.texts.length === 0 ? "checkpoint:photo.noQr" : "checkpoint:scan.refused.malformed")),
       ];
     },
+    "checkpoint.staffToken": async (e, env) =>
+      staffScanToken(env, { checkpointId: e.checkpointId, token: e.token.trim(), keys: await keys(env) }),
     "checkpoint.staffManual": (e, env) => staffManual(env, e),
   };
 
@@ -118,7 +123,7 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
       createCheckinFlow(),
       createCheckoutFlow(),
       createCheckpointRegisterFlow(),
-      createScanFlow(),
+      createScanFlow({ webAppUrl: deps.scanWebAppUrl }),
       createVisitorsFlow(),
     ],
     deepLinks: [{ prefix: CHECKPOINT_LINK_PREFIX, flow: "checkin" }],

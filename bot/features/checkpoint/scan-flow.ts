@@ -1,6 +1,16 @@
 import { end, rows, text } from "../../core/replies.js";
-import type { Flow, FlowState, Input, LoadEnv, Reply, StepContext, StepResult } from "../../core/types.js";
+import type {
+  Flow,
+  FlowState,
+  Input,
+  LoadEnv,
+  Option,
+  Reply,
+  StepContext,
+  StepResult,
+} from "../../core/types.js";
 import { normalizePhone } from "../../shared/phone.js";
+import { personalTokenIn } from "../../shared/qr/read-photo.js";
 import { checkpointsOf } from "./checkpoints.js";
 import type {} from "./effects.js";
 
@@ -8,8 +18,13 @@ export const SCAN_FLOW = "scan";
 const opt = (...parts: (string | number)[]) => [SCAN_FLOW, ...parts].join(":");
 
 /** The buttons under every scan result, so staff can go on without typing. */
-export function scanButtons(ctx: StepContext) {
+export function scanButtons(ctx: StepContext, webAppUrl?: string): Option[][] {
+  const scanner =
+    webAppUrl && ctx.channel === "telegram"
+      ? [[{ id: opt("app"), label: ctx.t("checkpoint:scan.appButton"), url: webAppUrl, webApp: true }]]
+      : [];
   return [
+    ...scanner,
     [
       { id: opt("manual"), label: ctx.t("checkpoint:scan.manualButton") },
       { id: opt("done"), label: ctx.t("checkpoint:scan.doneButton") },
@@ -27,12 +42,11 @@ const placeOf = (state: FlowState): Place => ({
   name: String(state.data.checkpointName ?? ""),
 });
 
-function scanning(place: Place, ctx: StepContext, lead: Reply[] = []): StepResult {
+function scanning(place: Place, ctx: StepContext, webAppUrl?: string): StepResult {
   return {
     state: { flow: SCAN_FLOW, step: "scan", data: { checkpointId: place.id, checkpointName: place.name } },
     replies: [
-      ...lead,
-      text(ctx.t("checkpoint:scan.ready", { name: place.name }), { options: scanButtons(ctx) }),
+      text(ctx.t("checkpoint:scan.ready", { name: place.name }), { options: scanButtons(ctx, webAppUrl) }),
     ],
   };
 }
@@ -48,14 +62,14 @@ function fileOf(input: Input): { fileRef: string; size?: number } | "pdf" | null
   return null;
 }
 
-function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
+function step(state: FlowState, input: Input, ctx: StepContext, webAppUrl?: string): StepResult {
   const is = (id: string) => input.kind === "option" && input.data === id;
   if (state.step === "choose") {
     const places = (state.data.places ?? []) as Place[];
     const chosen = input.kind === "option" ? places.find((p) => input.data === opt("at", p.id)) : undefined;
     if (!chosen)
       return { state, replies: [text(ctx.t("checkpoint:scan.useButtons")), ...prompt(state, ctx)] };
-    return scanning(chosen, ctx);
+    return scanning(chosen, ctx, webAppUrl);
   }
   const place = placeOf(state);
   if (is(opt("done"))) return end([text(ctx.t("checkpoint:scan.finished"))]);
@@ -64,6 +78,14 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
       return { state: { ...state, step: "name" }, replies: [text(ctx.t("checkpoint:scan.askName"))] };
     const file = fileOf(input);
     if (file === "pdf") return { state, replies: [text(ctx.t("checkpoint:photo.pdf"))] };
+    // The text of a personal QR, as Telegram's scanner in the web page reads it (or someone pastes it).
+    const token = input.kind === "text" ? personalTokenIn([input.text]) : undefined;
+    if (token)
+      return {
+        state,
+        replies: [],
+        effects: [{ type: "checkpoint.staffToken", checkpointId: place.id, token }],
+      };
     if (file)
       return {
         state,
@@ -116,7 +138,7 @@ function prompt(state: FlowState, ctx: StepContext): Reply[] {
  * /scan: staff mode. Each photo of a resident's personal QR (or a dependent's card) checks them in at the
  * staff's checkpoint; "By name and phone" checks in someone without a smartphone. Stays on until Done.
  */
-export function createScanFlow(): Flow {
+export function createScanFlow(opts: { webAppUrl?: string } = {}): Flow {
   return {
     name: SCAN_FLOW,
     commands: ["scan"],
@@ -129,11 +151,11 @@ export function createScanFlow(): Flow {
     start(ctx) {
       const places = (ctx.loaded ?? []) as Place[];
       if (places.length === 0) return end([text(ctx.t("checkpoint:scan.notStaff"))]);
-      if (places.length === 1) return scanning(places[0]!, ctx);
+      if (places.length === 1) return scanning(places[0]!, ctx, opts.webAppUrl);
       const state: FlowState = { flow: SCAN_FLOW, step: "choose", data: { places } };
       return { state, replies: prompt(state, ctx) };
     },
-    step,
+    step: (state, input, ctx) => step(state, input, ctx, opts.webAppUrl),
     prompt,
   };
 }

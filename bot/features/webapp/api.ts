@@ -3,10 +3,12 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { Db, Tx } from "../../../db/client.js";
 import { identities } from "../../../db/schema/index.js";
+import type { Engine } from "../../core/engine.js";
 import { DEFAULT_LANG, type I18n, type Lang, langFromCode } from "../../core/i18n.js";
-import type { Channel, StepContext, UserView } from "../../core/types.js";
+import type { Channel, Input, Reply, StepContext, UserView } from "../../core/types.js";
 import { enqueue } from "../../platform/outbox/enqueue.js";
 import { getUser } from "../../shared/users.js";
+import { checkpointCodeInQr } from "../checkpoint/index.js";
 import {
   type DeclarationService,
   NONE,
@@ -19,7 +21,7 @@ import {
 import { HttpError } from "./http-io.js";
 import { checkInitData } from "./init-data.js";
 import type { RateLimit } from "./rate-limit.js";
-import { spend } from "./spent.js";
+import { purgeSpent, spend } from "./spent.js";
 import { loadWebKey, newNonce, signToken, verifyToken } from "./tokens.js";
 
 export const LINK_MINUTES = 15;
@@ -40,6 +42,8 @@ export interface ApiDeps {
   clock: () => Date;
   logger: Logger;
   limits: { requests: RateLimit; submits: RateLimit };
+  /** The dialog engine: a scanned code goes through the same flows as a chat message. */
+  engine?: Pick<Engine, "handle">;
 }
 
 /** Who a request is from, once its session checked out. */
@@ -62,6 +66,7 @@ const sessionBody = z.object({
 });
 const formBody = z.object({ personId });
 const checkBody = z.object({ personId, answers: rawAnswers });
+const scanBody = z.object({ text: z.string().min(1).max(2000) });
 const submitBody = z.object({ personId, answers: rawAnswers, submit: z.string().max(1024) });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -218,6 +223,8 @@ export function createApi(deps: ApiDeps) {
         } else throw new HttpError(401, "unauthorized");
         const user = await registered(tx, userId, hint);
         const c: Caller = { user, channel, lang: user.lang };
+        // Spent values are kept only until they expire; sessions are rare enough to sweep them here.
+        await purgeSpent(tx, now);
         if (!deps.limits.requests.take(String(user.id), now)) throw new HttpError(429, "tooMany");
         const key = await loadWebKey(tx, now);
         const session = signToken(key, {
@@ -297,7 +304,57 @@ export function createApi(deps: ApiDeps) {
         return { ok: true as const, message: i18n.t(c.lang)("webapp:sent") };
       });
     },
+
+    /**
+     * A code read by Telegram's scanner, handed to the chat's own flows as the person's message would be:
+     * staff ("staff") in /scan verify a personal QR; a visitor ("visitor") checks in at a poster's checkpoint,
+     * and the confirmation (with its Check out button) is also queued to their chat.
+     */
+    async scanned(authorization: string | undefined, body: unknown, kind: "staff" | "visitor") {
+      const b = parse(scanBody, body);
+      const now = deps.clock();
+      const engine = deps.engine;
+      const found = await db.transaction(async (tx) => {
+        const c = await caller(tx, authorization, now);
+        const [identity] = await tx
+          .select({ externalId: identities.externalId, chatId: identities.chatId })
+          .from(identities)
+          .where(and(eq(identities.userId, c.user.id), eq(identities.channel, c.channel)))
+          .limit(1);
+        return { c, identity };
+      });
+      const { c, identity } = found;
+      const t = i18n.t(c.lang);
+      if (!engine || !identity) throw new HttpError(403, "notRegistered");
+      let input: Input;
+      if (kind === "visitor") {
+        const code = checkpointCodeInQr(b.text);
+        if (!code) return { ok: false as const, texts: [t("webapp:scan.notPoster")] };
+        input = { kind: "command", command: "start", payload: `cp_${code}` };
+      } else input = { kind: "text", text: b.text.trim() };
+      const result = await engine.handle({
+        channel: c.channel,
+        externalUserId: identity.externalId,
+        chatId: identity.chatId,
+        input,
+      });
+      if (kind === "visitor" && result.replies.length > 0) {
+        const n = newNonce();
+        await enqueue(
+          db,
+          result.replies.map((reply, i) => ({
+            channel: c.channel,
+            chatId: identity.chatId,
+            dedupeKey: `webapp:checkin:${n}:${i}`,
+            reply,
+          })),
+        );
+      }
+      return { ok: true as const, texts: result.replies.map(replyText).filter(Boolean) };
+    },
   };
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+const replyText = (r: Reply) => (r.kind === "text" ? r.text : (r.caption ?? ""));

@@ -3,14 +3,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
 import type { Logger } from "pino";
 import type { Db } from "../../../db/client.js";
+import type { Engine } from "../../core/engine.js";
 import { DEFAULT_LANG, type I18n, langFromCode } from "../../core/i18n.js";
 import type { RouteHandler } from "../../platform/http.js";
 import type { DeclarationService, WebLinkSource } from "../declaration/index.js";
 import { createApi } from "./api.js";
 import { HttpError, readJson, securityHeaders, sendJson } from "./http-io.js";
 import { createRateLimit } from "./rate-limit.js";
-
-export { purgeSpent } from "./spent.js";
 
 export interface WebAppDeps {
   db: Db;
@@ -22,6 +21,7 @@ export interface WebAppDeps {
   timeZone: string;
   clock: () => Date;
   logger: Logger;
+  engine?: Pick<Engine, "handle">;
 }
 
 export interface WebApp {
@@ -115,6 +115,8 @@ export function createWebApp(deps: WebAppDeps): WebApp {
       ["/app/api/form", handle((req, body) => api.form(auth(req), body))],
       ["/app/api/check", handle((req, body) => api.check(auth(req), body))],
       ["/app/api/submit", handle((req, body) => api.submit(auth(req), body))],
+      ["/app/api/scan", handle((req, body) => api.scanned(auth(req), body, "staff"))],
+      ["/app/api/checkin", handle((req, body) => api.scanned(auth(req), body, "visitor"))],
     ]),
     webLink: (tx, userId, personId, now, channel) =>
       api.links(tx, deps.baseUrl, userId, personId, channel, now),

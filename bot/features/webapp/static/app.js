@@ -297,6 +297,46 @@
     else fatal(r.body.message);
   }
 
+  // --- scanning (Telegram's own QR scanner) ---
+
+  function tone(text) {
+    if (/⛔/.test(text)) return "red";
+    if (/🔴/.test(text)) return "red";
+    if (/🟡/.test(text)) return "yellow";
+    if (/🟢|✅/.test(text)) return "green";
+    return "";
+  }
+
+  function renderScan(screen) {
+    const list = el("div", { id: "results", "aria-live": "polite" });
+    const button = el("button", { type: "button", id: "scan", text: str("scan.button") });
+    const busy = { on: false };
+    button.addEventListener("click", () => {
+      if (!window.TelegramWebviewProxy && window.parent === window) return notice(str("scan.unavailable"));
+      tgPost("web_app_open_scan_qr_popup", { text: str("scan.prompt") });
+    });
+    handlers.qr_text_received = async (data) => {
+      // One code at a time: the popup closes, the result shows, the next scan is one tap away.
+      tgPost("web_app_close_scan_qr_popup");
+      if (busy.on || typeof data.data !== "string") return;
+      busy.on = true;
+      const r = await call(screen === "scan" ? "scan" : "checkin", { text: data.data });
+      busy.on = false;
+      const texts = r.status === 200 ? r.body.texts : [r.body.message];
+      const text = texts.join("\n\n");
+      const item = el("div", { class: `result ${tone(text)}`, role: "status" });
+      for (const line of text.split("\n")) item.appendChild(el("p", { text: line }));
+      list.prepend(item);
+    };
+    root.replaceChildren(
+      el("h1", { text: str("scan.title") }),
+      el("p", { class: "note", text: str(screen === "scan" ? "scan.staffIntro" : "scan.visitorIntro") }),
+      el("p", { class: "alert", id: "notice", role: "alert", hidden: true }),
+      button,
+      list,
+    );
+  }
+
   function theme(params) {
     try {
       const p = JSON.parse(params);
@@ -315,7 +355,8 @@
   async function start() {
     const hash = new URLSearchParams(location.hash.slice(1));
     // The one-time link or init data leaves the address bar (and the history) at once.
-    if (location.hash) history.replaceState(null, "", location.pathname);
+    if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+    const screen = new URLSearchParams(location.search).get("screen");
     const initData = hash.get("tgWebAppData");
     const link = hash.get("t");
     if (hash.get("tgWebAppThemeParams")) theme(hash.get("tgWebAppThemeParams"));
@@ -336,7 +377,8 @@
     S.people = r.body.people;
     document.documentElement.lang = r.body.lang;
     document.title = str("title");
-    render(r.body.form);
+    if (screen === "scan" || screen === "checkin") renderScan(screen);
+    else render(r.body.form);
     performance.mark?.("webapp:form");
   }
 
