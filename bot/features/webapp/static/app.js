@@ -362,13 +362,16 @@
     if (hash.get("tgWebAppThemeParams")) theme(hash.get("tgWebAppThemeParams"));
     tgPost("web_app_ready");
     tgPost("web_app_expand");
-    let r;
-    if (initData || link) {
+    // A reload keeps its session: the init data or link it was opened with works only once.
+    S.session = sessionStorage.getItem(KEY) || "";
+    let r = S.session ? await call("session", { resume: true }) : null;
+    if (!r || r.status !== 200) {
+      if (!initData && !link) {
+        if (r) return fatal(r.body.message);
+        return fatal("Liên kết không hợp lệ. / This link is not valid.");
+      }
+      S.session = "";
       r = await call("session", initData ? { initData } : { link });
-    } else {
-      S.session = sessionStorage.getItem(KEY) || "";
-      if (!S.session) return fatal("Liên kết không hợp lệ. / This link is not valid.");
-      r = await call("session", { resume: true });
     }
     if (r.status !== 200) return fatal(r.body.message);
     S.session = r.body.session;
