@@ -1,9 +1,13 @@
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPersonalQr } from "../../bot/features/declaration/index.js";
 import { signInitData } from "../../bot/features/webapp/init-data.js";
+import { loadIdHashKey } from "../../bot/shared/id-hash.js";
+import { addDependent } from "../../bot/shared/people.js";
 import { loadSigningKeys } from "../../bot/shared/qr/signing-keys.js";
+import { identities } from "../../db/schema/index.js";
 import type { ScriptedUser } from "../fake-telegram/index.js";
 import { freePort, startTestBot, type TestBot } from "../support/bot-harness.js";
 import { ARTEFACTS, launchChromium, phonePage } from "../support/browser.js";
@@ -160,6 +164,9 @@ describe("the declaration page in headless Chromium", () => {
     const o = await open(`tgWebAppData=${encodeURIComponent(initData(bot, u))}`);
     const { page } = o;
     await page.waitForSelector("#q-fullName");
+    // A reload goes on with the session it had (the init data itself works once).
+    await page.reload({ waitUntil: "networkidle0" });
+    await page.waitForSelector("#q-fullName");
     expect(await page.$eval("#q-fullName", (e) => (e as unknown as { value: string }).value)).toBe(
       "Nguyễn Văn An",
     );
@@ -175,6 +182,42 @@ describe("the declaration page in headless Chromium", () => {
     expect(o.inputs).toBeLessThanOrEqual(3);
     const photo = await until(() => photosTo(u.chatId)[before], "the second QR photo");
     expect(String(photo.params.caption)).toContain("🔴");
+    await page.close();
+  }, 60_000);
+
+  it("a dependent's declaration is reachable from the page, and their QR arrives in the account's chat", async () => {
+    const db = bot.app.database.db;
+    const [row] = await db
+      .select({ userId: identities.userId })
+      .from(identities)
+      .where(eq(identities.externalId, String(u.id)));
+    const now = new Date();
+    const child = await addDependent(
+      db,
+      row!.userId,
+      await loadIdHashKey(db, now),
+      { fullName: "Nguyễn Minh Khang", birthYear: 2018, relation: "child", idNumber: null },
+      now,
+    );
+    const o = await open(`tgWebAppData=${encodeURIComponent(initData(bot, u))}`);
+    const { page } = o;
+    await page.waitForSelector("#who");
+    await page.select("#who", String(child.id));
+    await page.waitForFunction(`document.querySelector("#q-fullName").value === "Nguyễn Minh Khang"`);
+    // Under 14: the ID number may be left empty, as in the chat.
+    await page.waitForFunction('!document.querySelector("#f-idNumber .opt").hidden');
+    await tap(o, "#f-gender input[value=male]");
+    await choose(o, "province", "01");
+    await type(o, "commune", "Ba Đình");
+    await type(o, "street", "Số 12 ngõ 34 phố Đội Cấn");
+    await tap(o, "#f-symptoms input[value=none]");
+    await tap(o, "#f-exposures input[value=none]");
+    await tap(o, "#f-chronic input[value=none]");
+    const before = photosTo(u.chatId).length;
+    await send(o);
+    expect(await okText(o)).toContain(t("webapp:sent"));
+    const photo = await until(() => photosTo(u.chatId)[before], "the dependent's QR");
+    expect(String(photo.params.caption)).toContain("N.M.K.");
     await page.close();
   }, 60_000);
 
