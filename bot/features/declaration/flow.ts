@@ -5,6 +5,7 @@ import type {} from "./effects.js";
 import { interpret } from "./flow-answer.js";
 import { questionReply } from "./flow-ask.js";
 import {
+  type DeclarationLoad,
   loadForDeclaration,
   parseDeclarePayload,
   type StartLoad,
@@ -27,13 +28,19 @@ import { type Data, FLOW, nextQuestion, optId, readData, stateOf } from "./flow-
 import { applies, FORM, FORM_VERSION, isOptional, type Question, questionById } from "./form.js";
 import type { AnswerError } from "./validators.js";
 
-function errorReply(q: Question, error: AnswerError, ctx: StepContext): Reply {
+function errorReply(q: Question, error: AnswerError, ctx: StepContext<DeclarationLoad>): Reply {
   const message = `⚠️ ${ctx.t(`declaration:errors.${error.key}`, error.vars)}`;
   const example = ctx.t(`declaration:${q.key}.example`, { defaultValue: "" });
   return text(example ? `${message}\n${ctx.t("declaration:example", { example })}` : message);
 }
 
-function onQuestion(q: Question, state: FlowState, input: Input, data: Data, ctx: StepContext): StepResult {
+function onQuestion(
+  q: Question,
+  state: FlowState,
+  input: Input,
+  data: Data,
+  ctx: StepContext<DeclarationLoad>,
+): StepResult {
   if (pressed(input, "back")) return back(data, ctx) ?? { state, replies: [questionReply(q, data, ctx)] };
   if (pressed(input, "keep") && q.id in data.answers) return accept(q, data.answers[q.id]!, data, ctx, input);
   if (pressed(input, "skip") && isOptional(q, data.answers, envOf(ctx)))
@@ -54,7 +61,12 @@ function onQuestion(q: Question, state: FlowState, input: Input, data: Data, ctx
   }
 }
 
-function onSummary(state: FlowState, input: Input, data: Data, ctx: StepContext): StepResult {
+function onSummary(
+  state: FlowState,
+  input: Input,
+  data: Data,
+  ctx: StepContext<DeclarationLoad>,
+): StepResult {
   if (pressed(input, "confirm")) {
     const answers = sanitizeAnswers(data.answers, envOf(ctx));
     const missing = nextQuestion(answers);
@@ -80,7 +92,7 @@ function onSummary(state: FlowState, input: Input, data: Data, ctx: StepContext)
   return stay(state, input, ctx);
 }
 
-function onChange(state: FlowState, input: Input, data: Data, ctx: StepContext): StepResult {
+function onChange(state: FlowState, input: Input, data: Data, ctx: StepContext<DeclarationLoad>): StepResult {
   const scope = data.scope ?? "all";
   const prefix = `${optId("edit")}:`;
   if (input.kind === "option" && input.data.startsWith(prefix)) {
@@ -94,13 +106,18 @@ function onChange(state: FlowState, input: Input, data: Data, ctx: StepContext):
 }
 
 /** The start of a declaration: the repeat shortcut when there is a previous one, else the first question. */
-function begin(data: Data, same: boolean, ctx: StepContext, effects: StepResult["effects"] = []): StepResult {
+function begin(
+  data: Data,
+  same: boolean,
+  ctx: StepContext<DeclarationLoad>,
+  effects: StepResult["effects"] = [],
+): StepResult {
   if (same) return { state: stateOf("same", data), replies: [sameReply(data, ctx)], effects };
   const intro = data.who ? ctx.t("declaration:introFor", { name: data.who }) : ctx.t("declaration:intro");
   return { ...continueFrom(data, ctx, [text(intro)]), effects };
 }
 
-function onResume(state: FlowState, input: Input, data: Data, ctx: StepContext): StepResult {
+function onResume(state: FlowState, input: Input, data: Data, ctx: StepContext<DeclarationLoad>): StepResult {
   const fresh: Data = {
     personId: data.personId,
     who: data.who,
@@ -128,12 +145,12 @@ function onResume(state: FlowState, input: Input, data: Data, ctx: StepContext):
   return continueFrom(restored, ctx);
 }
 
-function stay(state: FlowState, input: Input, ctx: StepContext): StepResult {
+function stay(state: FlowState, input: Input, ctx: StepContext<DeclarationLoad>): StepResult {
   const why = input.kind === "option" ? "common:staleButton" : "declaration:errors.useButtons";
   return { state, replies: [text(ctx.t(why)), ...prompt(state, ctx)] };
 }
 
-function prompt(state: FlowState, ctx: StepContext): Reply[] {
+function prompt(state: FlowState, ctx: StepContext<DeclarationLoad>): Reply[] {
   const data = readData(state.data);
   if (!data) return [];
   if (state.step === "resume") return [resumeReply(data, ctx)];
@@ -160,15 +177,15 @@ function withWebOffer(result: StepResult, web: WebLinks | null | undefined, ctx:
   return web ? { ...result, replies: [webOffer(web, ctx), ...result.replies] } : result;
 }
 
-function start(ctx: StepContext, payload: string, followUps: readonly string[]): StepResult {
-  const l = ctx.loaded as StartLoad | undefined;
+function start(ctx: StepContext<DeclarationLoad>, payload: string, followUps: readonly string[]): StepResult {
+  const l = ctx.loaded?.kind === "start" ? ctx.loaded : undefined;
   if (l?.kind !== "start" || l.notFound) return end([text(ctx.t("declaration:notFound"))]);
   return withWebOffer(startChat(l, ctx, payload, followUps), l.web, ctx);
 }
 
 function startChat(
   l: StartLoad,
-  ctx: StepContext,
+  ctx: StepContext<DeclarationLoad>,
   payload: string,
   followUps: readonly string[],
 ): StepResult {
@@ -186,7 +203,7 @@ function startChat(
   return begin(data, same, ctx);
 }
 
-function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
+function step(state: FlowState, input: Input, ctx: StepContext<DeclarationLoad>): StepResult {
   const data = readData(state.data);
   if (!data) return end([text(ctx.t("common:error"))]);
   if (state.step === "resume") return onResume(state, input, data, ctx);
@@ -228,7 +245,7 @@ const followUp = (after: string) => {
  */
 export function createDeclarationFlow(
   opts: { followUps?: readonly string[]; webLink?: WebLinkSource } = {},
-): Flow {
+): Flow<DeclarationLoad> {
   const followUps = opts.followUps ?? [];
   return {
     name: FLOW,

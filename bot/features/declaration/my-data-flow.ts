@@ -47,12 +47,12 @@ const describe = (d: MyData, ctx: StepContext) =>
   [ctx.t("declaration:mydata.title"), ...held(d, ctx), ctx.t("declaration:mydata.howToDelete")].join("\n\n");
 
 /** /mydata: what the bot holds about this account and its dependents. */
-export function createMyDataFlow(): Flow {
+export function createMyDataFlow(): Flow<MyData> {
   return {
     name: "mydata",
     commands: ["mydata"],
     load,
-    start: (ctx) => end([text(describe(ctx.loaded as MyData, ctx))]),
+    start: (ctx) => end([text(describe(ctx.loaded, ctx))]),
     step: (_s, _i, ctx) => end([text(ctx.t("common:staleButton"))]),
     prompt: () => [],
   };
@@ -61,9 +61,9 @@ export function createMyDataFlow(): Flow {
 const holdsAnything = (d: MyData) => Boolean(d.phone) || d.people.length > 0 || d.drafts > 0;
 
 /** /delete: says what will be erased, asks once, erases (the effect says what went). */
-export function createDeleteFlow(): Flow {
-  const question = (ctx: StepContext) =>
-    text([...held(ctx.loaded as MyData, ctx), ctx.t("declaration:mydata.confirmDelete")].join("\n\n"), {
+export function createDeleteFlow(): Flow<MyData> {
+  const question = (ctx: StepContext<MyData>) =>
+    text([...held(ctx.loaded, ctx), ctx.t("declaration:mydata.confirmDelete")].join("\n\n"), {
       options: [
         [{ id: "delete:yes", label: ctx.t("declaration:mydata.buttons.yes") }],
         [{ id: "delete:no", label: ctx.t("declaration:mydata.buttons.no") }],
@@ -74,8 +74,7 @@ export function createDeleteFlow(): Flow {
     commands: ["delete"],
     load,
     start(ctx) {
-      if (!holdsAnything(ctx.loaded as MyData))
-        return end([text(ctx.t("declaration:mydata.nothingToDelete"))]);
+      if (!holdsAnything(ctx.loaded)) return end([text(ctx.t("declaration:mydata.nothingToDelete"))]);
       return { state: { flow: "delete", step: "confirm", data: {} }, replies: [question(ctx)] };
     },
     step(state, input, ctx) {

@@ -6,6 +6,7 @@ import { text } from "../../core/replies.js";
 import { reportsOn } from "./daily-reports.js";
 import { formatWindow } from "./format.js";
 import { type Notice, notify } from "./notify.js";
+import { reportOptions } from "./options.js";
 import {
   DEFAULT_REMINDER_POLICY,
   formatClock,
@@ -158,8 +159,8 @@ async function remindBatch(
           ].join("\n"),
           {
             options: [
-              [{ id: `report:ok:${m.id}`, label: t("monitoring:report.healthy") }],
-              [{ id: `report:go:${m.id}`, label: t("monitoring:report.reminder.details") }],
+              [{ id: reportOptions.build("ok", m.id), label: t("monitoring:report.healthy") }],
+              [{ id: reportOptions.build("go", m.id), label: t("monitoring:report.reminder.details") }],
             ],
           },
         ),

@@ -85,6 +85,7 @@ export function createApi(deps: ApiDeps) {
     user: c.user,
     timeZone: deps.timeZone,
     channel: c.channel,
+    loaded: undefined,
   });
 
   /** The person on the page must have registered in the chat: the page never creates anyone. */
