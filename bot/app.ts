@@ -13,16 +13,16 @@ import { createEngine, type Engine } from "./core/engine.js";
 import { createI18n } from "./core/i18n.js";
 import { withPhoneListeners } from "./core/phone-listeners.js";
 import { accountFeature } from "./features/account/index.js";
-import { scheduleAutoCheckout } from "./features/checkpoint/auto-checkout-job.js";
 import { checkpointFeature } from "./features/checkpoint/index.js";
 import { createDeclaration } from "./features/declaration/index.js";
 import { invitationFeature, roleInvitationKind } from "./features/invitation/index.js";
 import { monitoringFeature, monitoringPhoneListener } from "./features/monitoring/index.js";
 import { groupInvitationKind } from "./features/monitoring/invitation.js";
-import { scheduleMonitoringJobs } from "./features/monitoring/jobs.js";
-import { scheduleRetention } from "./features/retention/index.js";
+import { riskFeature, riskQrNote, riskStatsSection, riskVenueNotes } from "./features/risk/index.js";
+import { safetyFeature, safetyStatsSection, safetyVenueNotes } from "./features/safety/index.js";
 import { tracingFeature } from "./features/tracing/index.js";
 import { createWebApp, type WebApp } from "./features/webapp/index.js";
+import { scheduleJobs } from "./jobs.js";
 import { type Background, type ChannelTransport, startBackground } from "./platform/background.js";
 import type { Config } from "./platform/config.js";
 import { type HttpServer, type RouteHandler, startHttpServer } from "./platform/http.js";
@@ -107,6 +107,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     qrSigningKey: config.qrSigningKey,
     qrValidDays: config.qrValidDays,
     followUps: ["checkin"],
+    qrNotes: [riskQrNote()],
     webLink: config.webappUrl
       ? (tx, userId, personId, now, channel) =>
           webapp ? webapp.webLink(tx, userId, personId, now, channel) : Promise.resolve(null)
@@ -127,7 +128,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         scanWebAppUrl: config.webappUrl ? `${config.webappUrl}/app/?screen=scan` : undefined,
         qrSigningKey: config.qrSigningKey,
         dailyCap: config.checkinDailyCap,
+        notes: [safetyVenueNotes(), riskVenueNotes()],
       }),
+      safetyFeature({ validDays: config.safety.validDays }),
+      riskFeature({ i18n, matrix: config.riskMatrix }),
       monitoringFeature({
         i18n,
         timeZone: config.timeZone,
@@ -138,6 +142,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         qrSigningKey: config.qrSigningKey,
         botUsername: () => app.telegram?.botInfo.username,
         bufferMinutes: config.traceBufferMinutes,
+        statsSections: [riskStatsSection(), safetyStatsSection()],
       }),
     ],
     clock,
@@ -264,14 +269,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     app.background = startBackground({ config, database, logger, clock, transports });
     const background = app.background;
     stops.push(() => background.stop());
-    scheduleAutoCheckout(background.scheduler, { db: database.db, clock });
-    scheduleMonitoringJobs(background.scheduler, {
-      db: database.db,
-      i18n,
-      timeZone: config.timeZone,
-      ...config.monitoring,
-    });
-    scheduleRetention(background.scheduler, { db: database.db, logger, policy: config.retention });
+    scheduleJobs(background.scheduler, { config, db: database.db, i18n, logger, clock });
   } catch (err) {
     await Promise.allSettled(stops.map((s) => s()));
     await database.close();

@@ -8,10 +8,13 @@ import { VISITORS_FLOW, visitorsOptions } from "./options.js";
 export { VISITORS_FLOW };
 
 export const EXPORT_DAYS = [1, 7, 21];
+/** The manager's "poster" button, also offered by other features (a new safety rating wants a new poster). */
+export const posterOption = (checkpointId: number) => visitorsOptions.build("poster", checkpointId);
 
 /** The buttons under a manager's view of a checkpoint. */
-export function managerButtons(checkpointId: number, ctx: StepContext): Option[][] {
+export function managerButtons(checkpointId: number, ctx: StepContext, extra: Option[] = []): Option[][] {
   const t = ctx.t;
+  const more = extra.length > 0 ? [extra] : [];
   return [
     [
       { id: visitorsOptions.build("view", checkpointId), label: t("checkpoint:visitors.refresh") },
@@ -22,6 +25,7 @@ export function managerButtons(checkpointId: number, ctx: StepContext): Option[]
       { id: visitorsOptions.build("staff", checkpointId), label: t("checkpoint:visitors.addStaff") },
     ],
     [{ id: visitorsOptions.build("rotate", checkpointId), label: t("checkpoint:visitors.rotate") }],
+    ...more,
   ];
 }
 

@@ -51,7 +51,14 @@ export interface DeclarationFeatureDeps {
   followUps?: string[];
   /** A button opening the declaration as a web page, offered when a declaration starts (none when unset). */
   webLink?: WebLinkSource;
+  /**
+   * Lines other features add under the personal QR, from where the declaration says the person lives (the
+   * area's risk level); app.ts passes them in so that dependencies keep pointing one way.
+   */
+  qrNotes?: QrNote[];
 }
+
+export type QrNote = (tx: Tx, place: { communeCode: string | null }, ctx: StepContext) => Promise<string[]>;
 
 /** The health declaration, the personal QR, dependents (/family) and own data (/mydata, /delete). */
 export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
@@ -66,6 +73,12 @@ export function createDeclaration(deps: DeclarationFeatureDeps): {
   // A configured key that cannot be read stops the start, not the first declaration.
   if (deps.qrSigningKey) parseSigningKey(deps.qrSigningKey);
   const keys = (env: EffectEnv) => loadSigningKeys(env.tx, { configured: deps.qrSigningKey, now: env.now });
+
+  const notesFor = async (tx: Tx, ctx: StepContext, communeCode: string | null) => {
+    const out: string[] = [];
+    for (const note of deps.qrNotes ?? []) out.push(...(await note(tx, { communeCode }, ctx)));
+    return out;
+  };
 
   /** The photo of a person's current QR, or a message saying why there is none. */
   async function personQr(
@@ -85,7 +98,7 @@ export function createDeclaration(deps: DeclarationFeatureDeps): {
     return {
       kind: "photo",
       png: await renderQrPng(token),
-      caption: qrCaption(person, latest, ctx),
+      caption: [qrCaption(person, latest, ctx), ...(await notesFor(tx, ctx, latest.communeCode))].join("\n"),
       fileName: "qr.png",
       qr: token,
     };

@@ -30,7 +30,7 @@ export { GroupClosedError, importList } from "./import.js";
 export { scheduleMonitoringJobs } from "./jobs.js";
 export type { ListRow } from "./list-file.js";
 export { joinGroup } from "./members.js";
-export { notify, recipientsOf } from "./notify.js";
+export { type Notice, notify, recipientsOf } from "./notify.js";
 export { MONITORING_RETENTION_DAYS, purgeMonitoring } from "./release.js";
 export { DEFAULT_WINDOWS } from "./reminder-policy.js";
 

@@ -14,6 +14,7 @@ import {
   localClock,
   occasionKey,
   type ReminderPolicy,
+  type ReminderRule,
   type ReportWindow,
   type SentReminder,
 } from "./reminder-policy.js";
@@ -36,6 +37,8 @@ export interface ReminderSummary {
   checked: number;
   first: number;
   second: number;
+  /** Members not reminded, by the rule that said no (insideWindow, notReported, remindedIn12h…). */
+  skipped: Partial<Record<ReminderRule, number>>;
 }
 
 type Candidate = typeof monitoringMembers.$inferSelect & { windows: ReportWindow[] };
@@ -49,7 +52,7 @@ export async function runReminders(deps: ReminderJobDeps, now: Date): Promise<Re
   const policy = deps.policy ?? DEFAULT_REMINDER_POLICY;
   const batch = deps.batchSize ?? 1000;
   const today = localClock(now, deps.timeZone).date;
-  const summary: ReminderSummary = { checked: 0, first: 0, second: 0 };
+  const summary: ReminderSummary = { checked: 0, first: 0, second: 0, skipped: {} };
   let after = 0;
   for (;;) {
     const candidates: Candidate[] = (
@@ -78,6 +81,8 @@ export async function runReminders(deps: ReminderJobDeps, now: Date): Promise<Re
       const queued = await remindBatch(tx, deps, candidates, now, today, policy);
       summary.first += queued.first;
       summary.second += queued.second;
+      for (const [rule, n] of Object.entries(queued.skipped) as [ReminderRule, number][])
+        summary.skipped[rule] = (summary.skipped[rule] ?? 0) + n;
     });
   }
 }
@@ -89,7 +94,7 @@ async function remindBatch(
   now: Date,
   today: string,
   policy: ReminderPolicy,
-): Promise<{ first: number; second: number }> {
+): Promise<Pick<ReminderSummary, "first" | "second" | "skipped">> {
   const ids = members.map((m) => m.id);
   const reported = new Map<number, Set<string>>();
   for (const r of await reportsOn(tx, ids, today)) {
@@ -110,7 +115,7 @@ async function remindBatch(
     sent.set(r.memberId, list);
   }
   const names = await groupNames(tx, [...new Set(members.map((m) => m.groupId))]);
-  const out = { first: 0, second: 0 };
+  const out: Pick<ReminderSummary, "first" | "second" | "skipped"> = { first: 0, second: 0, skipped: {} };
   const notices: Notice[] = [];
   for (const m of members) {
     const decision = isReminderDue(
@@ -128,7 +133,10 @@ async function remindBatch(
       deps.timeZone,
       policy,
     );
-    if (!decision.due) continue;
+    if (!decision.due) {
+      out.skipped[decision.rule] = (out.skipped[decision.rule] ?? 0) + 1;
+      continue;
+    }
     const { occasion, n } = decision;
     // The stamp is the claim: a concurrent run that stamped first wins, this one queues nothing.
     const stamped = await tx
