@@ -74,7 +74,7 @@ describe("in-app QR scanning (Telegram Mini App)", () => {
     const green = await declare(bot, resident.userId, new Date(), { fullName: "Lê Văn Cường" });
     await manager.u.command("scan");
     const button = (
-      manager.u.lastReply()?.params.reply_markup as { inline_keyboard: { web_app?: { url: string } }[][] }
+      manager.u.lastReply()!.params.reply_markup as { inline_keyboard: { web_app?: { url: string } }[][] }
     ).inline_keyboard
       .flat()
       .find((b) => b.web_app);

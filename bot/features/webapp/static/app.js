@@ -365,7 +365,7 @@
     // A reload keeps its session: the init data or link it was opened with works only once.
     S.session = sessionStorage.getItem(KEY) || "";
     let r = S.session ? await call("session", { resume: true }) : null;
-    if (!r || r.status !== 200) {
+    if (r?.status !== 200) {
       if (!initData && !link) {
         if (r) return fatal(r.body.message);
         return fatal("Liên kết không hợp lệ. / This link is not valid.");
