@@ -3,7 +3,7 @@ import type { Readable, Writable } from "node:stream";
 import { type Bot, webhookCallback } from "grammy";
 import type { DestinationStream, Logger } from "pino";
 import pino from "pino";
-import { type Database, openDatabase } from "../db/client.js";
+import { type Database, openDatabase, type StatementObserver } from "../db/client.js";
 import { createTelegramBot, publishCommands } from "./channels/telegram/bot.js";
 import { createTelegramOutboxTransport } from "./channels/telegram/outbox-transport.js";
 import { startTerminalChat, type TerminalChat } from "./channels/terminal/terminal.js";
@@ -38,6 +38,8 @@ export interface AppOptions {
   stdin?: Readable & { isTTY?: boolean };
   stdout?: Writable;
   logDestination?: DestinationStream;
+  /** Sees every statement sent to the database, with its connection (benches and tests count them). */
+  onStatement?: StatementObserver;
   /** Called when the terminal's input ends and everything typed has been answered. */
   onTerminalClose?: () => void;
 }
@@ -93,7 +95,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     destination: logDestination,
   });
   const clock = opts.clock ?? (() => new Date());
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    preparedStatements: config.preparedStatements,
+    onStatement: opts.onStatement,
+  });
   logger.info({ database: database.kind }, "database ready");
 
   await ensureTelegramAdmins(database.db, config.adminTelegramIds, (ref) =>
@@ -266,7 +273,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         },
       });
     }
-    app.background = startBackground({ config, database, logger, clock, transports });
+    app.background = startBackground({ config, database, logger, clock, transports, metrics });
     const background = app.background;
     stops.push(() => background.stop());
     scheduleJobs(background.scheduler, { config, db: database.db, i18n, logger, clock });

@@ -1,11 +1,9 @@
-import { mkdirSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite, PGliteOptions } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
@@ -30,22 +28,61 @@ export const migrationsFolder = fileURLToPath(new URL("./migrations", import.met
 // Any constant works; it only has to be the same for every instance migrating the same database.
 const MIGRATION_LOCK = 72_410_001;
 
+export type StatementObserver = (text: string, connection: string) => void;
+
+/**
+ * A migrated PGlite data directory made once by the build (`scripts/build.mjs`, which `npm start` runs first).
+ * A new embedded database is copied from it instead of being made by initdb inside the process: initdb in
+ * WebAssembly grows the heap by about half a gigabyte that is never given back.
+ */
+export const pgliteTemplateDir = fileURLToPath(new URL("../dist/pglite-template", import.meta.url));
+
+/**
+ * PGlite's settings, for the bot and for the template the build makes. PostgreSQL's default 128 MB of shared
+ * buffers live in the WebAssembly heap of this one process; 32 MB hold a district's working set and save about
+ * 100 MB of resident memory. (relaxedDurability is left off: on the Node file system PGlite writes through
+ * PostgreSQL's own files and has nothing to flush later, so it gains nothing, and a reply must not be sent for
+ * a commit that could still be lost.)
+ */
+export const PGLITE_CONF = ["shared_buffers=32MB"];
+
+export function pgliteOptions(dataDir: string): PGliteOptions {
+  return { dataDir, postgresqlconf: PGLITE_CONF };
+}
+
 export interface OpenOptions {
   databaseUrl?: string;
   dataDir: string;
   /** Pool size for postgres.js. */
   maxConnections?: number;
+  /**
+   * Named prepared statements on PostgreSQL (default true): each statement is parsed once per connection and
+   * then costs one round trip instead of two. Turn off behind a pooler that hands a session's statements to
+   * other clients (PgBouncer in transaction or statement mode before 1.21, or without max_prepared_statements).
+   */
+  preparedStatements?: boolean;
+  /**
+   * Sees every statement sent to the database, begin and commit included, with the connection (PostgreSQL) or
+   * transaction (PGlite) it went out on: for counting statements in tests and benches.
+   */
+  onStatement?: StatementObserver;
+  /** PGlite: a data directory to copy into a new one (default: the build's template, when there is one). */
+  pgliteTemplate?: string | null;
 }
 
 /** Opens PostgreSQL when a URL is given, else embedded PGlite under dataDir, and applies migrations. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
+    const prepare = opts.preparedStatements ?? true;
+    const onStatement = opts.onStatement;
     const client = postgres(opts.databaseUrl, {
       max: opts.maxConnections ?? 10,
       onnotice: () => {},
       connection: { application_name: "health-bot" },
+      prepare,
+      ...(onStatement ? { debug: (conn: number, text: string) => onStatement(text, `pg${conn}`) } : {}),
     });
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const db = drizzlePostgres(prepare ? alwaysPrepared(client) : client, { schema }) as unknown as Db;
     // Several instances may start together: serialise their migrations on one dedicated connection.
     const migrator = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
     try {
@@ -64,8 +101,18 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   // DATA_DIR also holds files the bot writes (terminal pictures, logs), so the database gets its own folder.
   const pgliteDir = join(opts.dataDir, "pglite");
   mkdirSync(pgliteDir, { recursive: true });
-  const client = await PGlite.create({ dataDir: pgliteDir });
-  const pdb = drizzlePglite(client, { schema });
+  const template = opts.pgliteTemplate === undefined ? pgliteTemplateDir : opts.pgliteTemplate;
+  // A template only fills a new directory; migrations below bring it up to date if it is older than the code.
+  if (template && readdirSync(pgliteDir).length === 0 && existsSync(join(template, "PG_VERSION")))
+    cpSync(template, pgliteDir, { recursive: true });
+  // Loaded only for the embedded database: a PostgreSQL deployment never loads PGlite's 10 MB of WebAssembly.
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("drizzle-orm/pglite"),
+    import("drizzle-orm/pglite/migrator"),
+  ]);
+  const client = await PGlite.create(pgliteOptions(pgliteDir));
+  const pdb = drizzlePglite(opts.onStatement ? observedPglite(client, opts.onStatement) : client, { schema });
   await migratePglite(pdb, { migrationsFolder });
   const db = pdb as unknown as Db;
   return {
@@ -76,6 +123,66 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       if (!client.closed) await client.close();
     },
   };
+}
+
+/**
+ * drizzle asks postgres.js for a named prepared statement only for queries given a name with `.prepare()`, and
+ * an unnamed parameterised statement costs two round trips (Parse/Describe, then Bind/Execute). This view of
+ * the client lets postgres.js prepare every statement once per connection and reuse it: one round trip after
+ * the first. Transactions get the same view of their connection.
+ */
+function alwaysPrepared(client: postgres.Sql): postgres.Sql {
+  const wrap = <T extends object>(sql: T): T =>
+    new Proxy(sql, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== "function") return value;
+        if (key === "unsafe")
+          return (text: string, params?: unknown[], options?: object) =>
+            value.call(target, text, params, { ...options, prepare: true });
+        if (key === "begin" || key === "savepoint")
+          return (...args: unknown[]) => {
+            const fn = args.pop() as (inner: object) => unknown;
+            return value.call(target, ...args, (inner: object) => fn(wrap(inner)));
+          };
+        return value.bind(target);
+      },
+    });
+  return wrap(client);
+}
+
+/** PGlite with every query reported, and each transaction's begin and commit (or rollback) around its own. */
+function observedPglite(client: PGlite, onStatement: StatementObserver): PGlite {
+  let transactions = 0;
+  const wrap = <T extends object>(target: T, connection: string): T =>
+    new Proxy(target, {
+      get(t, key, receiver) {
+        const value: unknown = Reflect.get(t, key, receiver);
+        if (typeof value !== "function") return value;
+        if (key === "query" || key === "exec")
+          return (text: string, ...rest: unknown[]) => {
+            onStatement(text, connection);
+            return value.call(t, text, ...rest);
+          };
+        if (key === "transaction")
+          return async (fn: (tx: object) => Promise<unknown>) => {
+            const id = `tx${++transactions}`;
+            return value.call(t, async (tx: object) => {
+              onStatement("begin", id);
+              try {
+                const result = await fn(wrap(tx, id));
+                onStatement("commit", id);
+                return result;
+              } catch (error) {
+                onStatement("rollback", id);
+                throw error;
+              }
+            });
+          };
+        return value.bind(t);
+      },
+    });
+  return wrap(client, "pglite");
 }
 
 async function pingDb(db: Db): Promise<boolean> {

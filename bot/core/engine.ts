@@ -1,9 +1,10 @@
 import type { Logger } from "pino";
 import type { Db, Tx } from "../../db/client.js";
+import { arrive } from "./arrival.js";
 import { DEFAULT_LANG, type I18n, type Lang } from "./i18n.js";
 import { prefetchFile } from "./prefetch.js";
 import { text } from "./replies.js";
-import { claimUpdate, loadSessionForUpdate, saveSession } from "./session-store.js";
+import { openSessionForUpdate, parseState, saveSession, sessionNeedsWrite } from "./session-store.js";
 import type {
   AnyFlow,
   Channel,
@@ -51,6 +52,8 @@ export interface Feature {
   flows?: AnyFlow[];
   effects?: Partial<EffectHandlers>;
   deepLinks?: DeepLink[];
+  /** Effects that change the person's own user row (language, phone): the engine reads it again after them. */
+  userEffects?: (keyof EffectMap)[];
   /** Input that arrives while no flow is active (a typed short code, a photo of a QR); null: not mine. */
   idle?: (input: Input, ctx: StepContext) => StepResult | null;
 }
@@ -71,7 +74,10 @@ export interface EngineDeps {
   clock: () => Date;
   timeZone: string;
   logger: Logger;
-  /** Runs in every update's transaction: someone who writes is reachable again (see the outbox). */
+  /**
+   * Runs in the update's transaction when the chat is listed as unreachable: someone who writes is reachable
+   * again (see the outbox). The engine reads that listing with the update's first statement.
+   */
   onInbound?: (tx: Tx, channel: Channel, chatId: string) => Promise<void>;
 }
 
@@ -108,6 +114,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const byCommand = new Map(allFlows.flatMap((f) => (f.commands ?? []).map((c) => [c, f] as const)));
   const deepLinks = deps.features.flatMap((f) => f.deepLinks ?? []);
   const idles = deps.features.flatMap((f) => (f.idle ? [f.idle] : []));
+  const userEffects = new Set<string>(deps.features.flatMap((f) => f.userEffects ?? []));
   const handlers: Partial<EffectHandlers> = Object.assign({}, ...deps.features.map((f) => f.effects ?? {}));
   const flow = (name: string) => {
     const f = flows.get(name);
@@ -119,15 +126,23 @@ export function createEngine(deps: EngineDeps): Engine {
     const now = deps.clock();
     const files = await prefetchFile(req.files, req.input);
     return deps.db.transaction(async (tx) => {
-      if (req.updateId !== undefined && !(await claimUpdate(tx, req.channel, req.updateId, now))) {
-        return { replies: [], duplicate: true, lang: req.langHint ?? DEFAULT_LANG };
-      }
-      await deps.onInbound?.(tx, req.channel, req.chatId);
-      let user = await deps.users.findOrCreate(tx, {
+      const arrival = await arrive(tx, {
         channel: req.channel,
-        externalId: req.externalUserId,
+        externalUserId: req.externalUserId,
         chatId: req.chatId,
+        updateId: req.updateId,
+        now,
       });
+      if (arrival.duplicate) return { replies: [], duplicate: true, lang: req.langHint ?? DEFAULT_LANG };
+      if (arrival.unreachable) await deps.onInbound?.(tx, req.channel, req.chatId);
+      let user =
+        arrival.user ??
+        (await deps.users.findOrCreate(tx, {
+          channel: req.channel,
+          externalId: req.externalUserId,
+          chatId: req.chatId,
+        }));
+      const stored = arrival.session ?? (await openSessionForUpdate(tx, req.channel, req.chatId));
       const context = (loaded?: unknown): StepContext => {
         const lang = user.lang ?? req.langHint ?? DEFAULT_LANG;
         return {
@@ -220,7 +235,7 @@ export function createEngine(deps: EngineDeps): Engine {
         return current.step(state, input, await withLoad(current, state, input));
       };
 
-      const previous = await loadSessionForUpdate(tx, req.channel, req.chatId);
+      const previous = parseState(stored.state);
       let result = await route(previous, req.input);
       const replies: Reply[] = [];
       for (let hop = 0; ; hop++) {
@@ -248,7 +263,8 @@ export function createEngine(deps: EngineDeps): Engine {
               next = outcome.next ?? next;
             }
           }
-          user = (await deps.users.get(tx, user.id)) ?? user;
+          if (result.effects.some((e) => userEffects.has(e.type)))
+            user = (await deps.users.get(tx, user.id)) ?? user;
         }
         if (result.state || !next || hop >= MAX_CHAIN) break;
         result = await startFlow(next.flow, next.payload ?? "");
@@ -259,7 +275,7 @@ export function createEngine(deps: EngineDeps): Engine {
         state = previous.resume;
         replies.push(...(await prompt(state)));
       }
-      await saveSession(tx, req.channel, req.chatId, state, now);
+      if (sessionNeedsWrite(stored, state, now)) await saveSession(tx, req.channel, req.chatId, state, now);
       return { replies, duplicate: false, lang: context().lang, user };
     });
   }

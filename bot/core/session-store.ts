@@ -1,7 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db/client.js";
-import { processedUpdates, sessions } from "../../db/schema/index.js";
+import { sessions } from "../../db/schema/index.js";
 import type { Channel, FlowState } from "./types.js";
 
 const stateSchema: z.ZodType<FlowState> = z.object({
@@ -13,23 +13,57 @@ const stateSchema: z.ZodType<FlowState> = z.object({
     .optional(),
 });
 
+/** A stored state, or null when there is none or it no longer parses (it is then dropped). */
+export function parseState(raw: unknown): FlowState | null {
+  const parsed = stateSchema.safeParse(raw ?? null);
+  return parsed.success ? parsed.data : null;
+}
+
+/** A session row as read with its lock: the raw stored state and when it was last written. */
+export interface StoredSession {
+  state: unknown;
+  updatedAt: Date;
+}
+
 /**
- * Reads a chat's state and locks its row until the transaction ends, so two updates of the same chat are
- * handled one after the other even on several instances. A stored state that no longer parses is dropped.
+ * Creates a chat's session row if there is none and locks it until the transaction ends, so two updates of the
+ * same chat are handled one after the other even on several instances. (A known chat's row is read and locked
+ * by `arrive`.)
  */
-export async function loadSessionForUpdate(
+export async function openSessionForUpdate(
   db: DbOrTx,
   channel: Channel,
   chatId: string,
-): Promise<FlowState | null> {
+): Promise<StoredSession> {
   await db.insert(sessions).values({ channel, chatId, state: null }).onConflictDoNothing();
   const [row] = await db
-    .select({ state: sessions.state })
+    .select({ state: sessions.state, updatedAt: sessions.updatedAt })
     .from(sessions)
     .where(and(eq(sessions.channel, channel), eq(sessions.chatId, chatId)))
     .for("update");
-  const parsed = stateSchema.safeParse(row?.state ?? null);
-  return parsed.success ? parsed.data : null;
+  if (!row) throw new Error("session row vanished under its lock");
+  return { state: row.state ?? null, updatedAt: row.updatedAt };
+}
+
+/**
+ * How stale `updated_at` may get before an unchanged session is written anyway: it tells which of a person's
+ * chats they used last (where notices go), which needs minutes, not every update.
+ */
+export const SESSION_TOUCH_MS = 10 * 60_000;
+
+/** Whether the session must be written: its state changed, or its `updated_at` is more than a touch old. */
+export function sessionNeedsWrite(stored: StoredSession, state: FlowState | null, now: Date): boolean {
+  if (now.getTime() - stored.updatedAt.getTime() >= SESSION_TOUCH_MS) return true;
+  return canonicalJson(stored.state ?? null) !== canonicalJson(state ?? null);
+}
+
+/** JSON with object keys sorted: jsonb does not keep the order keys were written in. */
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : x,
+  );
 }
 
 export async function saveSession(
@@ -43,22 +77,4 @@ export async function saveSession(
     .update(sessions)
     .set({ state, updatedAt: now })
     .where(and(eq(sessions.channel, channel), eq(sessions.chatId, chatId)));
-}
-
-/**
- * Records an update as handled; false when it already was. Inside the handling transaction, a concurrent
- * duplicate waits on the primary key and then sees the conflict, so it has no second effect.
- */
-export async function claimUpdate(
-  db: DbOrTx,
-  channel: Channel,
-  updateId: string,
-  now: Date,
-): Promise<boolean> {
-  const rows = await db
-    .insert(processedUpdates)
-    .values({ channel, updateId, processedAt: now })
-    .onConflictDoNothing()
-    .returning({ one: sql<number>`1` });
-  return rows.length > 0;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Database } from "../../db/client.js";
 import type { Config } from "./config.js";
+import type { Metrics } from "./metrics.js";
 import { senderLock } from "./outbox/lock.js";
 import { createOutboxSender } from "./outbox/sender.js";
 import type { OutboxTransport } from "./outbox/sender-types.js";
@@ -13,6 +14,16 @@ export interface ChannelTransport {
 }
 
 import { createScheduler, type Scheduler } from "./scheduler.js";
+
+// Per instance, so that /metrics shows which instance is the sender (only the lock holder's counters move).
+function counted(t: ChannelTransport, metrics: Metrics | undefined): OutboxTransport {
+  if (!metrics) return t.transport;
+  return async (msg) => {
+    const result = await t.transport(msg);
+    metrics.inc(`outbox_${t.channel}_${result.kind}_total`);
+    return result;
+  };
+}
 
 export interface Background {
   scheduler: Scheduler;
@@ -28,6 +39,8 @@ export interface BackgroundDeps {
   clock: () => Date;
   /** Built by the app from the channels it started; the background never imports a channel. */
   transports: ChannelTransport[];
+  /** Counts each outbox delivery attempt by outcome (`outbox_<channel>_<outcome>_total`), per instance. */
+  metrics?: Metrics;
 }
 
 /**
@@ -42,7 +55,7 @@ export function startBackground(deps: BackgroundDeps): Background {
     const sender = createOutboxSender({
       db: database.db,
       channel: t.channel,
-      transport: t.transport,
+      transport: counted(t, deps.metrics),
       lock: senderLock(database, { databaseUrl: config.databaseUrl, channel: t.channel, token: t.token }),
       logger: logger.child({ component: `outbox-${t.channel}` }),
       ratePerSecond: outbox.ratePerSecond,

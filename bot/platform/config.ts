@@ -41,6 +41,7 @@ function isTimeZone(tz: string): boolean {
 const envSchema = z.object({
   DATABASE_URL: optionalUrl,
   DATA_DIR: optionalString.default("./data"),
+  DATABASE_PREPARED_STATEMENTS: z.enum(["on", "off"]).default("on"),
   TELEGRAM_BOT_TOKEN: optionalString.pipe(
     z
       .string()
@@ -127,6 +128,8 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
 
 export interface Config {
   databaseUrl?: string;
+  /** Named prepared statements on PostgreSQL; off behind a transaction-pooling PgBouncer older than 1.21. */
+  preparedStatements: boolean;
   dataDir: string;
   telegram?: {
     token: string;
@@ -190,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   return {
     databaseUrl: e.DATABASE_URL,
+    preparedStatements: e.DATABASE_PREPARED_STATEMENTS === "on",
     dataDir: e.DATA_DIR,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {

@@ -1,5 +1,4 @@
-import { createCanvas, GlobalFonts } from "@napi-rs/canvas";
-import { Chart, type ChartConfiguration, type ChartItem, type Plugin, registerables } from "chart.js";
+import type { ChartConfiguration, ChartItem, Plugin } from "chart.js";
 import { FONT_FAMILY, fontPath } from "./fonts.js";
 
 /**
@@ -11,15 +10,29 @@ import { FONT_FAMILY, fontPath } from "./fonts.js";
 export const CHART_WIDTH = 1080;
 export const CHART_HEIGHT = 720;
 
-let ready = false;
+let ready:
+  | Promise<{
+      Chart: typeof import("chart.js").Chart;
+      createCanvas: typeof import("@napi-rs/canvas").createCanvas;
+    }>
+  | undefined;
 
-/** Registers Chart.js's parts and the font once, on first use (nothing happens on import). */
-function setup(): void {
-  if (ready) return;
-  Chart.register(...registerables);
-  GlobalFonts.registerFromPath(fontPath("regular"), FONT_FAMILY);
-  GlobalFonts.registerFromPath(fontPath("bold"), FONT_FAMILY);
-  ready = true;
+/**
+ * Loads the canvas and Chart.js, registers Chart.js's parts and the font, once, on the first chart: together
+ * they weigh tens of megabytes, which a bot that never draws a chart should not pay for at start.
+ */
+function setup() {
+  ready ??= (async () => {
+    const [{ createCanvas, GlobalFonts }, { Chart, registerables }] = await Promise.all([
+      import("@napi-rs/canvas"),
+      import("chart.js"),
+    ]);
+    Chart.register(...registerables);
+    GlobalFonts.registerFromPath(fontPath("regular"), FONT_FAMILY);
+    GlobalFonts.registerFromPath(fontPath("bold"), FONT_FAMILY);
+    return { Chart, createCanvas };
+  })();
+  return ready;
 }
 
 // Chart.js leaves the canvas transparent: a white ground reads well in both light and dark chat themes.
@@ -67,7 +80,7 @@ export interface BarChartSpec {
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export async function renderBarChart(spec: BarChartSpec): Promise<Buffer> {
-  setup();
+  const { Chart, createCanvas } = await setup();
   const width = spec.width ?? CHART_WIDTH;
   const height = spec.height ?? CHART_HEIGHT;
   const canvas = createCanvas(width, height);

@@ -1,4 +1,3 @@
-import PDFDocument from "pdfkit";
 import { type FontWeight, fontBytes, fontPath, normalizeText } from "./fonts.js";
 import type { DrawOp, Page, QrOp } from "./layout.js";
 
@@ -9,6 +8,8 @@ const CREATOR = "health-declaration-bot";
 export async function pagesToPdf(pages: Page[], info: { title?: string } = {}): Promise<Buffer> {
   const first = pages[0];
   if (!first) throw new RangeError("a PDF needs at least one page");
+  // Loaded on the first PDF (posters, cards), not at start.
+  const { default: PDFDocument } = await import("pdfkit");
   // Starting with our own font keeps pdfkit from loading its built-in Helvetica metrics, which are never used.
   const doc = new PDFDocument({
     size: [first.width, first.height],

@@ -1,4 +1,4 @@
-import sharp, { type OverlayOptions } from "sharp";
+import type { OverlayOptions } from "sharp";
 import { loadFont, normalizeText } from "./fonts.js";
 import type { DrawOp, Page, QrOp, TextOp } from "./layout.js";
 import { QR_MIN_SCALE, QR_QUIET_ZONE, type QrMatrix } from "./qr-image.js";
@@ -12,6 +12,7 @@ export async function pageToPng(page: Page, widthPx: number): Promise<Buffer> {
   const heightPx = Math.round(page.height * k);
   const body = page.ops.map(svgOf).join("");
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${widthPx}" height="${heightPx}" viewBox="0 0 ${page.width} ${page.height}"><rect x="0" y="0" width="${page.width}" height="${page.height}" fill="#ffffff"/>${body}</svg>`;
+  const { default: sharp } = await import("sharp");
   const qrs = page.ops.filter((op): op is QrOp => op.kind === "qr").map((op) => qrLayer(op, k));
   return sharp(Buffer.from(svg)).composite(qrs).flatten({ background: "#ffffff" }).png().toBuffer();
 }

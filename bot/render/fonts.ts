@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import * as fontkit from "fontkit";
+import type * as Fontkit from "fontkit";
 
 // Be Vietnam Pro was drawn for Vietnamese: every stacked diacritic (ầ, ẫ, ợ, ự…) has a precomposed glyph,
 // so it renders correctly without relying on mark positioning. The Expo package ships the Google Fonts TTFs
@@ -29,7 +29,9 @@ export function fontPath(weight: FontWeight = "regular"): string {
 // The font files are immutable package assets, so caching them per process is safe and saves a disk read and
 // a parse for every card or poster.
 const bytesCache = new Map<FontWeight, Buffer>();
-const fontCache = new Map<FontWeight, fontkit.Font>();
+const fontCache = new Map<FontWeight, Fontkit.Font>();
+// Required on the first text measured (layout is synchronous), not at start.
+let fontkit: typeof Fontkit | undefined;
 
 export function fontBytes(weight: FontWeight = "regular"): Buffer {
   let bytes = bytesCache.get(weight);
@@ -40,9 +42,10 @@ export function fontBytes(weight: FontWeight = "regular"): Buffer {
   return bytes;
 }
 
-export function loadFont(weight: FontWeight = "regular"): fontkit.Font {
+export function loadFont(weight: FontWeight = "regular"): Fontkit.Font {
   let font = fontCache.get(weight);
   if (!font) {
+    fontkit ??= require("fontkit") as typeof Fontkit;
     const parsed = fontkit.create(fontBytes(weight));
     if (!("layout" in parsed)) throw new Error(`${fontPath(weight)} is a font collection, expected one font`);
     font = parsed;

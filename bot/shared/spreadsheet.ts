@@ -1,5 +1,3 @@
-import writeXlsxFile from "write-excel-file/node";
-
 /** RFC 4180: quoted fields with "" for a quote, commas or semicolons, CRLF or LF; a BOM is dropped. */
 export function parseCsv(text: string): string[][] {
   const src = text.replace(/^\uFEFF/, "");
@@ -58,6 +56,7 @@ export async function toXlsx(table: string[][], sheet: string): Promise<Buffer> 
       ...(i === 0 ? { fontWeight: "bold" as const } : {}),
     })),
   );
+  const { default: writeXlsxFile } = await import("write-excel-file/node");
   // Sheet names: at most 31 characters, none of : \ / ? * [ ].
   const name = sheet.replace(/[:\\/?*[\]]/g, " ").slice(0, 31) || "Sheet1";
   return writeXlsxFile(data, { sheet: name, stickyRowsCount: 1 }).toBuffer();

@@ -1,14 +1,19 @@
 /**
  * Check-in throughput end to end: the app started by main() in webhook mode against the fake Bot API,
  * residents with declarations each POSTing `/start cp_<code>` webhook updates (webhook → engine → database
- * → reply to the fake), against a bare grammY echo bot served with webhookCallback on the same harness and
- * load. Run alone with `npx tsx test/bench/checkin.ts [updates]`; PGlite in a temp directory, or PostgreSQL
+ * → reply to the fake), against two baselines on the same harness and load: a bare grammY echo bot served with
+ * webhookCallback, and a *minimal correct check-in* — a bare grammY handler that, in one transaction on the
+ * app's own database pool, records the update id and inserts the visit with plain SQL, then replies. Each side
+ * runs at full load (`concurrency` POSTs in flight) and then at half of the rate it reached (POSTs sent on a
+ * schedule, not waiting for one another), reporting p50/p99 for both. Statements are counted as the database
+ * receives them (begin and commit included). Run alone with `npx tsx test/bench/checkin.ts [updates]`; PGlite in a temp directory, or PostgreSQL
  * when DATABASE_URL is set (it creates and drops its own database).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { sql } from "drizzle-orm";
 import { Bot } from "grammy";
 import postgres from "postgres";
 import { createCheckpoint } from "../../bot/features/checkpoint/checkpoints.js";
@@ -26,6 +31,8 @@ export interface BenchCheckinOptions {
   concurrency?: number;
   /** PostgreSQL to create the bench database on; unset: PGlite. */
   databaseUrl?: string;
+  /** The bench database's name starts with this (BENCH_DB_PREFIX; default "hb"). */
+  databasePrefix?: string;
   log?: (line: string) => void;
 }
 
@@ -36,6 +43,10 @@ export interface SideResult {
   p50Ms: number;
   p99Ms: number;
   failed: number;
+  /** The same side at half of `perSecond`, offered on a schedule. */
+  half?: { perSecond: number; p50Ms: number; p99Ms: number; failed: number };
+  /** Statements per handled update's transaction, begin and commit included (database sides only). */
+  statementsPerUpdate?: number;
 }
 
 export interface BenchCheckinResult {
@@ -44,8 +55,11 @@ export interface BenchCheckinResult {
   concurrency: number;
   app: SideResult;
   baseline: SideResult;
-  /** app ÷ baseline updates per second, measured in this run. */
+  minimal: SideResult;
+  /** app ÷ echo baseline updates per second, measured in this run. */
   ratio: number;
+  /** app ÷ minimal correct check-in, measured in this run. */
+  ratioMinimal: number;
   visitsCreated: number;
 }
 
@@ -103,6 +117,64 @@ async function load(
   };
 }
 
+/** POSTs the updates at a fixed rate, each on its own schedule (an open loop): latency under a given load. */
+async function loadAtRate(fake: FakeTelegram, updates: object[], perSecond: number) {
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  await Promise.all(
+    updates.map(async (update, i) => {
+      const at = started + (i * 1000) / perSecond;
+      const wait = at - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const t = performance.now();
+      const r = await fake.postToWebhook(update);
+      latencies.push(performance.now() - t);
+      if (r.status !== 200) failed++;
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: updates.length / seconds,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    failed,
+  };
+}
+
+/** Counts statements per transaction that recorded an update id, from what the database was sent. */
+function statementCounter() {
+  const open = new Map<string, { n: number; update: boolean }>();
+  let transactions = 0;
+  let statements = 0;
+  return {
+    observe(text: string, connection: string) {
+      const s = text.trimStart().slice(0, 64).toLowerCase();
+      if (s.startsWith("begin")) {
+        open.set(connection, { n: 1, update: false });
+        return;
+      }
+      const tx = open.get(connection);
+      if (!tx) return;
+      tx.n += 1;
+      if (text.includes('"processed_updates"') || text.includes(" processed_updates ")) tx.update = true;
+      if (s === "commit" || s === "rollback") {
+        open.delete(connection);
+        if (tx.update) {
+          transactions += 1;
+          statements += tx.n;
+        }
+      }
+    },
+    reset() {
+      transactions = 0;
+      statements = 0;
+    },
+    perTransaction: () => (transactions === 0 ? 0 : statements / transactions),
+  };
+}
+
 /** Residents i check in at checkpoint A, then B, then A…: every update is a real check-in, never "already". */
 function plan(residents: number[], codes: string[], count: number, seq: { n: number }): object[] {
   return Array.from({ length: count }, (_, i) => {
@@ -119,14 +191,63 @@ async function baselineSide(fake: FakeTelegram, updates: object[], warm: object[
   try {
     await bot.api.setWebhook(server.url, { secret_token: SECRET });
     await load(fake, "warm-up", warm, concurrency);
-    return await load(fake, "grammY echo (baseline)", updates, concurrency);
+    const full = await load(fake, "grammY echo (baseline)", updates, concurrency);
+    return { ...full, half: await loadAtRate(fake, updates, full.perSecond / 2) };
   } finally {
     await bot.api.deleteWebhook();
     await server.close();
   }
 }
 
-async function databaseEnv(url: string | undefined) {
+/**
+ * The floor of a correct check-in: the same grammY webhook serving, one transaction on the app's own pool that
+ * records the update id (a duplicate does nothing) and inserts the visit with plain SQL, then the reply.
+ */
+async function minimalSide(
+  fake: FakeTelegram,
+  db: Db,
+  checkpointId: number,
+  updates: object[],
+  warm: object[],
+  concurrency: number,
+  counter: ReturnType<typeof statementCounter>,
+) {
+  const bot = new Bot(fake.token, { client: { apiRoot: fake.apiRoot }, botInfo: fake.botInfo });
+  bot.on("message:text", async (ctx) => {
+    const now = new Date();
+    const updateId = String(ctx.update.update_id);
+    const inserted = await db.transaction(async (tx) => {
+      const claimed = await tx.execute(
+        sql`insert into processed_updates (channel, update_id, processed_at)
+          values ('telegram', ${updateId}, ${now.toISOString()}::timestamptz)
+          on conflict do nothing returning 1`,
+      );
+      const rows = Array.isArray(claimed) ? claimed : ((claimed as { rows: unknown[] }).rows ?? []);
+      if (rows.length === 0) return false;
+      await tx.execute(
+        sql`insert into visits (checkpoint_id, visitor_key, method, checked_in_at, auto_checkout_at)
+          values (${checkpointId}, ${`bench:${updateId}`}, 'link', ${now.toISOString()}::timestamptz,
+            ${new Date(now.getTime() + 4 * 3600_000).toISOString()}::timestamptz)`,
+      );
+      return true;
+    });
+    if (inserted) await ctx.reply("Đã ghi nhận");
+  });
+  const server = await serveWebhook(bot, { secretToken: SECRET });
+  try {
+    await bot.api.setWebhook(server.url, { secret_token: SECRET });
+    await load(fake, "warm-up", warm, concurrency);
+    counter.reset();
+    const full = await load(fake, "minimal correct check-in", updates, concurrency);
+    const statementsPerUpdate = counter.perTransaction();
+    return { ...full, statementsPerUpdate, half: await loadAtRate(fake, updates, full.perSecond / 2) };
+  } finally {
+    await bot.api.deleteWebhook();
+    await server.close();
+  }
+}
+
+async function databaseEnv(url: string | undefined, prefix = "hb") {
   const dataDir = mkdtempSync(join(tmpdir(), "hb-bench-checkin-"));
   if (!url)
     return {
@@ -134,7 +255,7 @@ async function databaseEnv(url: string | undefined) {
       kind: "pglite" as const,
       drop: async () => rmSync(dataDir, { recursive: true, force: true }),
     };
-  const name = `hb_bench_checkin_${process.pid}`;
+  const name = `${prefix}_bench_checkin_${process.pid}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);
@@ -151,7 +272,11 @@ async function databaseEnv(url: string | undefined) {
   };
 }
 
-async function seed(db: Db, residents: number, now: Date): Promise<{ ids: number[]; codes: string[] }> {
+async function seed(
+  db: Db,
+  residents: number,
+  now: Date,
+): Promise<{ ids: number[]; codes: string[]; checkpointId: number }> {
   const manager = await findOrCreateUser(db, { channel: "telegram", externalId: "1", chatId: "1" });
   const place = {
     phone: null,
@@ -177,17 +302,18 @@ async function seed(db: Db, residents: number, now: Date): Promise<{ ids: number
     await declareFor(db, u.id, now);
     ids.push(telegramId);
   }
-  return { ids, codes: [a.code, b.code] };
+  return { ids, codes: [a.code, b.code], checkpointId: a.id };
 }
 
 export async function benchCheckin(opts: BenchCheckinOptions = {}): Promise<BenchCheckinResult> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const count = opts.updates ?? 1000;
   const concurrency = opts.concurrency ?? 8;
-  // Below the daily cap of self check-ins (30): at most 20 check-ins per resident.
-  const residentCount = opts.residents ?? Math.max(200, Math.ceil((count * 1.1) / 20));
+  // Below the daily cap of self check-ins (30): at most 20 check-ins per resident, over the full-load run, the
+  // half-load run and the warm-up.
+  const residentCount = opts.residents ?? Math.max(200, Math.ceil((count * 2.2) / 20));
   const fake = await startFakeTelegram({ ackTimeoutMs: 30_000 });
-  const database = await databaseEnv(opts.databaseUrl);
+  const database = await databaseEnv(opts.databaseUrl, opts.databasePrefix);
   const warmCount = Math.max(20, Math.floor(count / 10));
   try {
     const echoUpdates = plan(
@@ -200,6 +326,7 @@ export async function benchCheckin(opts: BenchCheckinOptions = {}): Promise<Benc
     const baseline = await baselineSide(fake, echoUpdates, echoWarm, concurrency);
 
     const port = await freePort();
+    const counter = statementCounter();
     const app = await main(
       {
         ...database.env,
@@ -211,22 +338,37 @@ export async function benchCheckin(opts: BenchCheckinOptions = {}): Promise<Benc
         LOG_LEVEL: "silent",
         TERMINAL_CHAT: "off",
       },
-      {},
+      { onStatement: (text, connection) => counter.observe(text, connection) },
     );
     try {
-      const { ids, codes } = await seed(app.database.db, residentCount, new Date());
-      // The warm-up checks everyone in once; the measured run then moves them between A and B.
-      await load(fake, "warm-up", plan(ids, codes, Math.min(warmCount, ids.length), { n: 0 }), concurrency);
+      const { ids, codes, checkpointId } = await seed(app.database.db, residentCount, new Date());
+      const minimal = await minimalSide(
+        fake,
+        app.database.db,
+        checkpointId,
+        plan(ids, codes, count, { n: 3 }),
+        plan(ids, codes, warmCount, { n: 4 }),
+        concurrency,
+        counter,
+      );
+      await app.telegram?.api.setWebhook(`http://127.0.0.1:${port}/telegram/hook`, { secret_token: SECRET });
+      // The warm-up checks everyone in once; the measured runs then move them between A and B.
+      await load(fake, "warm-up", plan(ids, codes, ids.length, { n: 0 }), concurrency);
       const before = (await app.database.db.select({ id: visits.id }).from(visits)).length;
+      counter.reset();
       const measured = await load(fake, "check-in (app)", plan(ids, codes, count, { n: 1 }), concurrency);
+      const statementsPerUpdate = counter.perTransaction();
       const visitsCreated = (await app.database.db.select({ id: visits.id }).from(visits)).length - before;
+      const half = await loadAtRate(fake, plan(ids, codes, count, { n: 2 }), measured.perSecond / 2);
       const result: BenchCheckinResult = {
         name: "checkin",
         database: database.kind,
         concurrency,
-        app: measured,
+        app: { ...measured, half, statementsPerUpdate },
         baseline,
+        minimal,
         ratio: measured.perSecond / baseline.perSecond,
+        ratioMinimal: measured.perSecond / minimal.perSecond,
         visitsCreated,
       };
       printTable(result, log);
@@ -242,17 +384,31 @@ export async function benchCheckin(opts: BenchCheckinOptions = {}): Promise<Benc
 
 export function printTable(r: BenchCheckinResult, log: (line: string) => void): void {
   log(`check-in over webhook (${r.database}), ${r.app.updates} updates, ${r.concurrency} concurrent POSTs`);
-  log("| side | updates/s | p50 ms | p99 ms | failed |");
-  log("|---|---:|---:|---:|---:|");
-  for (const s of [r.app, r.baseline])
+  log(
+    "| side | updates/s | p50 ms | p99 ms | at half load: updates/s | p50 ms | p99 ms | statements/update | failed |",
+  );
+  log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  const f = (n: number | undefined) => (n === undefined ? "–" : n.toFixed(1));
+  for (const s of [r.app, r.minimal, r.baseline])
     log(
-      `| ${s.side} | ${s.perSecond.toFixed(1)} | ${s.p50Ms.toFixed(1)} | ${s.p99Ms.toFixed(1)} | ${s.failed} |`,
+      `| ${s.side} | ${f(s.perSecond)} | ${f(s.p50Ms)} | ${f(s.p99Ms)} | ${f(s.half?.perSecond)} | ` +
+        `${f(s.half?.p50Ms)} | ${f(s.half?.p99Ms)} | ${f(s.statementsPerUpdate)} | ${s.failed + (s.half?.failed ?? 0)} |`,
     );
-  log(`ratio app/baseline: ${r.ratio.toFixed(3)} (visits created: ${r.visitsCreated})`);
+  log(`ratio app/echo: ${r.ratio.toFixed(3)} (target ≥ 0.5)`);
+  log(`ratio app/minimal correct check-in: ${r.ratioMinimal.toFixed(3)} (target ≥ 0.8)`);
+  log(
+    `statements per check-in: ${f(r.app.statementsPerUpdate)} (target ≤ 6; minimal ${f(r.minimal.statementsPerUpdate)}); ` +
+      `p99 at half load ${f(r.app.half?.p99Ms)} ms (target < 50); visits created: ${r.visitsCreated}`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const updates = process.argv[2] ? Number(process.argv[2]) : undefined;
-  const result = await benchCheckin({ updates, databaseUrl: process.env.DATABASE_URL });
-  process.exit(result.app.failed === 0 && result.visitsCreated === result.app.updates ? 0 : 1);
+  const result = await benchCheckin({
+    updates,
+    databaseUrl: process.env.DATABASE_URL,
+    databasePrefix: process.env.BENCH_DB_PREFIX,
+  });
+  const failed = result.app.failed + (result.app.half?.failed ?? 0) + result.minimal.failed;
+  process.exit(failed === 0 && result.visitsCreated === result.app.updates ? 0 : 1);
 }

@@ -9,6 +9,8 @@ const BENCHES: Record<string, string> = {
   checkin: "checkin.ts",
   outbox: "outbox.ts",
   trace: "trace.ts",
+  "scale-out": "scale-out.ts",
+  start: "start.ts",
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

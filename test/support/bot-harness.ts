@@ -2,6 +2,7 @@ import { createServer } from "node:net";
 import { Writable } from "node:stream";
 import type { App } from "../../bot/app.js";
 import { main } from "../../bot/main.js";
+import type { StatementObserver } from "../../db/client.js";
 import {
   createUser,
   type FakeTelegram,
@@ -29,6 +30,8 @@ export interface TestBotOptions {
   db?: FreshDatabase;
   /** Reuse a fake Bot API. */
   fake?: FakeTelegram;
+  /** Sees every statement the app sends to the database. */
+  onStatement?: StatementObserver;
 }
 
 export async function freePort(): Promise<number> {
@@ -71,7 +74,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     env.TELEGRAM_WEBHOOK_URL = `http://127.0.0.1:${port}/telegram/hook`;
     env.TELEGRAM_WEBHOOK_SECRET = "test_webhook_secret_123";
   }
-  const app = await main(env, { clock: opts.clock, logDestination });
+  const app = await main(env, { clock: opts.clock, logDestination, onStatement: opts.onStatement });
   return {
     fake,
     app,

@@ -108,6 +108,27 @@ export interface PhotoSpec {
   /** Enlarge the finished scene to this size before blur and encoding (a soft, big camera photo). */
   upscaleTo?: { width: number; height: number };
   seed?: number;
+  /** Camera shake: a straight smear this many pixels long, at this angle in degrees (0, 45, 90 or 135). */
+  motion?: { length: number; angle: 0 | 45 | 90 | 135 };
+  /** A lamp's reflection: a white spot fading out from (x, y) over `radius` pixels, `strength` 0–1 at its centre. */
+  glare?: { x: number; y: number; radius: number; strength: number };
+  /** Multiply contrast around mid-grey (0.3: a faded print under dim light), then shift by `offset` levels. */
+  contrast?: { factor: number; offset: number };
+}
+
+/** A normalised line kernel for sharp's convolve: camera shake along one direction. */
+function motionKernel(
+  length: number,
+  angle: 0 | 45 | 90 | 135,
+): { width: number; height: number; kernel: number[] } {
+  const n = Math.max(3, length | 1);
+  const kernel = new Array<number>(n * n).fill(0);
+  const mid = (n - 1) / 2;
+  for (let i = 0; i < n; i++) {
+    const [x, y] = angle === 0 ? [i, mid] : angle === 90 ? [mid, i] : angle === 45 ? [i, n - 1 - i] : [i, i];
+    kernel[y * n + x] = 1;
+  }
+  return { width: n, height: n, kernel: kernel.map((k) => k / n) };
 }
 
 /** A busy "photo" background: gradient, coloured shapes and sensor-like grain, with cards pasted on. */
@@ -139,7 +160,26 @@ export async function photo(spec: PhotoSpec): Promise<Buffer> {
   );
   const scene = await toRaw(fromRaw(background).composite(cards));
   addGrain(scene, rng, spec.grain ?? 6);
-  let out = fromRaw(scene).removeAlpha();
+  let lit = scene;
+  if (spec.glare) {
+    const g = spec.glare;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${spec.width}" height="${spec.height}">
+      <defs><radialGradient id="l" cx="${g.x}" cy="${g.y}" r="${g.radius}" gradientUnits="userSpaceOnUse">
+        <stop offset="0" stop-color="#fff" stop-opacity="${g.strength}"/>
+        <stop offset="0.45" stop-color="#fff" stop-opacity="${g.strength * 0.8}"/>
+        <stop offset="1" stop-color="#fff" stop-opacity="0"/></radialGradient></defs>
+      <rect width="100%" height="100%" fill="url(#l)"/></svg>`;
+    lit = await toRaw(fromRaw(scene).composite([{ input: Buffer.from(svg) }]));
+  }
+  let out = fromRaw(lit).removeAlpha();
+  if (spec.contrast)
+    out = out.linear(spec.contrast.factor, 128 * (1 - spec.contrast.factor) + spec.contrast.offset);
+  if (spec.motion) {
+    // convolve() runs after the resize of a pipeline, so the smear is applied to a materialised image.
+    out = sharp(await out.png({ compressionLevel: 0 }).toBuffer()).convolve(
+      motionKernel(spec.motion.length, spec.motion.angle),
+    );
+  }
   if (spec.upscaleTo) out = out.resize(spec.upscaleTo.width, spec.upscaleTo.height, { kernel: "linear" });
   if (spec.blur && spec.blur >= 0.3) out = out.blur(spec.blur);
   return spec.quality ? out.jpeg({ quality: spec.quality }).toBuffer() : out.png().toBuffer();
@@ -174,6 +214,10 @@ export interface PosterVariant {
   quality: number;
   grain: number;
   seed: number;
+  motion?: PhotoSpec["motion"];
+  /** Glare centred on the QR at (fx, fy) of its size, radius as a fraction of it. */
+  glare?: { fx: number; fy: number; radius: number; strength: number };
+  contrast?: PhotoSpec["contrast"];
 }
 
 /** One poster on one background, scaled down if the rotated card would not fit the frame. */
@@ -196,8 +240,15 @@ export async function posterPhoto(v: PosterVariant): Promise<Buffer> {
   }
   const left = Math.floor(rng() * (width - card.width));
   const top = Math.floor(rng() * (height - card.height));
+  const glare = v.glare && {
+    x: Math.round(left + v.glare.fx * card.width),
+    y: Math.round(top + v.glare.fy * card.width),
+    radius: Math.round(v.glare.radius * card.width),
+    strength: v.glare.strength,
+  };
   return photo({
     ...v,
+    glare,
     width,
     height,
     cards: [{ image: card, left, top }],

@@ -1,4 +1,3 @@
-import sharp from "sharp";
 import type { ZaloClient } from "./client.js";
 import { FILE_TYPES, IMAGE_MAX_BYTES, type SendStep } from "./messages.js";
 
@@ -8,6 +7,7 @@ export async function fitImage(
   fileName: string,
 ): Promise<{ bytes: Uint8Array; fileName: string; mimeType: string }> {
   if (png.byteLength <= IMAGE_MAX_BYTES) return { bytes: png, fileName, mimeType: "image/png" };
+  const { default: sharp } = await import("sharp");
   const jpegName = `${fileName.replace(/\.[^.]*$/, "")}.jpg`;
   for (const [side, quality] of [
     [4096, 85],

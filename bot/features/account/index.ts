@@ -8,6 +8,7 @@ export function accountFeature(): Feature {
   return {
     name: "account",
     flows: [createLanguageFlow(), createRegistrationFlow()],
+    userEffects: ["account.setLang", "account.setPhone"],
     effects: {
       "account.setLang": async (e, env) => {
         await setUserLang(env.tx, env.user.id, e.lang);

@@ -1,13 +1,7 @@
 import { end, text } from "../../core/replies.js";
 import type { Flow, Input, LoadEnv, StepContext, StepResult } from "../../core/types.js";
-import { selfPerson } from "../../shared/people.js";
-import { isValidAt, latestDeclaration } from "../declaration/index.js";
-import {
-  CHECKPOINT_LINK_PREFIX,
-  checkpointByCode,
-  checkpointByShortCode,
-  normalizeShortCode,
-} from "./checkpoints.js";
+import { selfDeclaredValidSql } from "../declaration/index.js";
+import { CHECKPOINT_LINK_PREFIX, checkpointForCheckin, normalizeShortCode } from "./checkpoints.js";
 import type {} from "./effects.js";
 import { CHECKIN_FLOW, checkinOptions } from "./options.js";
 
@@ -43,20 +37,20 @@ function parsePayload(payload: string): { method: Method; code: string } | null 
   return null;
 }
 
+/** The checkpoint and whether the visitor's declaration is valid, in one statement. */
 async function load(env: LoadEnv): Promise<Loaded> {
   const parsed = parsePayload(env.payload ?? "");
   const method = parsed?.method ?? "link";
   if (!parsed) return { checkpoint: null, method, declared: false };
-  const found =
-    parsed.method === "code"
-      ? await checkpointByShortCode(env.tx, parsed.code)
-      : await checkpointByCode(env.tx, parsed.code);
-  const person = await selfPerson(env.tx, env.user.id);
-  const latest = person ? await latestDeclaration(env.tx, person.id) : null;
+  const found = await checkpointForCheckin(
+    env.tx,
+    parsed.method === "code" ? { shortCode: parsed.code } : { code: parsed.code },
+    selfDeclaredValidSql(env.user.id, env.now),
+  );
   return {
     checkpoint: found && { id: found.id, name: found.name, stayMinutes: found.stayMinutes },
     method,
-    declared: latest !== null && isValidAt(latest, env.now),
+    declared: found?.extra === true,
   };
 }
 

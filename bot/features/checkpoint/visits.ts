@@ -1,5 +1,6 @@
-import { and, count, eq, gte, inArray, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
+import { rawRows } from "../../../db/raw.js";
 import { checkpoints, visits } from "../../../db/schema/index.js";
 import { audit } from "../../shared/audit.js";
 import { localDayBounds } from "../../shared/local-time.js";
@@ -51,13 +52,6 @@ export type CheckinOutcome =
   | { kind: "already"; visitId: number; since: Date }
   | { kind: "capped"; cap: number };
 
-const toOpen = (v: Visit): OpenVisit => ({
-  id: v.id,
-  checkpointId: v.checkpointId,
-  checkedInAt: v.checkedInAt,
-  autoCheckoutAt: v.autoCheckoutAt,
-});
-
 /**
  * The visitor's open visit and its checkpoint's name, the visit locked until the transaction ends so that
  * two check-ins cannot interleave.
@@ -76,21 +70,74 @@ async function endVisit(db: DbOrTx, id: number, at: Date, how: EndedHow): Promis
   await db.update(visits).set({ checkedOutAt: at, endedHow: how }).where(eq(visits.id, id));
 }
 
-/** Check-ins the visitor made themselves today (local day); the daily cap counts these. */
-async function selfCheckinsToday(db: DbOrTx, key: string, now: Date, timeZone: string): Promise<number> {
-  const { start } = localDayBounds(now, timeZone);
-  const [row] = await db
-    .select({ n: count() })
-    .from(visits)
-    .where(
-      and(
-        eq(visits.visitorKey, key),
-        gte(visits.checkedInAt, start),
-        isNull(visits.checkedInBy),
-        lte(visits.checkedInAt, now),
-      ),
-    );
-  return Number(row?.n ?? 0);
+/**
+ * What a check-in decides on, in one statement: the visitor's open visit with its checkpoint's name (locked
+ * until the transaction ends, so that two check-ins cannot interleave) and, when `countSince` is given, the
+ * check-ins the visitor made themselves since then (the local day's start; the daily cap counts these).
+ */
+async function checkinState(
+  db: DbOrTx,
+  key: string,
+  now: Date,
+  countSince: Date | null,
+): Promise<{ open: (OpenVisit & { name: string }) | null; todayCount: number }> {
+  const today = countSince
+    ? sql`(select count(*)::int from ${visits}
+        where visitor_key = ${key} and checked_in_at >= ${countSince.toISOString()}::timestamptz
+          and checked_in_by is null and checked_in_at <= ${now.toISOString()}::timestamptz)`
+    : sql`0`;
+  const [row] = await rawRows(
+    db,
+    sql`select ${today} as today, o.id, o.checkpoint_id, o.in_ms, o.auto_ms, o.name
+      from (select 1) one
+      left join lateral (
+        select v.id, v.checkpoint_id, cp.name,
+          (extract(epoch from v.checked_in_at) * 1000)::float8 as in_ms,
+          (extract(epoch from v.auto_checkout_at) * 1000)::float8 as auto_ms
+        from ${visits} v join ${checkpoints} cp on cp.id = v.checkpoint_id
+        where v.visitor_key = ${key} and v.checked_out_at is null
+        for update of v
+      ) o on true`,
+  );
+  const open =
+    row && row.id !== null && row.id !== undefined
+      ? {
+          id: Number(row.id),
+          checkpointId: Number(row.checkpoint_id),
+          checkedInAt: new Date(Number(row.in_ms)),
+          autoCheckoutAt: new Date(Number(row.auto_ms)),
+          name: String(row.name),
+        }
+      : null;
+  return { open, todayCount: Number(row?.today ?? 0) };
+}
+
+/**
+ * Ends the open visit and inserts the new one in one statement. The insert reads the update's count, so the
+ * old visit is closed before the new one meets the one-open-visit index.
+ */
+async function closeAndInsert(
+  db: DbOrTx,
+  close: { visitId: number; at: Date; how: EndedHow },
+  v: typeof visits.$inferInsert,
+): Promise<number> {
+  const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+  const [row] = await rawRows(
+    db,
+    sql`with closed as (
+        update ${visits} set checked_out_at = ${ts(close.at)}, ended_how = ${close.how}
+        where id = ${close.visitId} returning 1),
+      gate as materialized (select count(*) from closed)
+      insert into ${visits} (checkpoint_id, user_id, person_id, visitor_key, visitor_name, visitor_phone, method,
+        checked_in_by, checked_in_at, auto_checkout_at)
+      select ${v.checkpointId}::bigint, ${v.userId ?? null}::bigint, ${v.personId ?? null}::bigint,
+        ${v.visitorKey}::text, ${v.visitorName ?? null}::text, ${v.visitorPhone ?? null}::text, ${v.method}::text,
+        ${v.checkedInBy ?? null}::bigint, ${ts(v.checkedInAt)}, ${ts(v.autoCheckoutAt)}
+      from gate
+      returning id`,
+  );
+  if (!row) throw new Error("visit insert returned nothing");
+  return Number(row.id);
 }
 
 /**
@@ -109,35 +156,43 @@ export async function checkIn(
     timeZone: string;
   },
 ): Promise<CheckinOutcome> {
-  const open = await openVisit(db, p.visitor.key);
   const byStaff = p.by !== undefined && p.by !== null;
-  const todayCount =
-    byStaff || p.cap === null ? 0 : await selfCheckinsToday(db, p.visitor.key, p.now, p.timeZone);
+  const counts = !byStaff && p.cap !== null;
+  const { open, todayCount } = await checkinState(
+    db,
+    p.visitor.key,
+    p.now,
+    counts ? localDayBounds(p.now, p.timeZone).start : null,
+  );
   const decision = decideCheckin({
-    open: open && toOpen(open.visit),
+    open,
     checkpointId: p.checkpoint.id,
     now: p.now,
     todayCount,
     cap: byStaff ? null : p.cap,
   });
   if (decision.kind !== "checkin") return decision;
-  if (decision.close) await endVisit(db, decision.close.visitId, decision.close.at, decision.close.how);
-  const [visit] = await db
-    .insert(visits)
-    .values({
-      checkpointId: p.checkpoint.id,
-      userId: p.visitor.userId,
-      personId: p.visitor.personId,
-      visitorKey: p.visitor.key,
-      visitorName: p.visitor.name ?? null,
-      visitorPhone: p.visitor.phone ?? null,
-      method: p.method,
-      checkedInBy: p.by ?? null,
-      checkedInAt: p.now,
-      autoCheckoutAt: autoCheckoutAt(p.now, p.checkpoint.stayMinutes),
-    })
-    .returning();
-  if (!visit) throw new Error("visit insert returned nothing");
+  const values = {
+    checkpointId: p.checkpoint.id,
+    userId: p.visitor.userId,
+    personId: p.visitor.personId,
+    visitorKey: p.visitor.key,
+    visitorName: p.visitor.name ?? null,
+    visitorPhone: p.visitor.phone ?? null,
+    method: p.method,
+    checkedInBy: p.by ?? null,
+    checkedInAt: p.now,
+    autoCheckoutAt: autoCheckoutAt(p.now, p.checkpoint.stayMinutes),
+  };
+  let visit: Visit;
+  if (decision.close) {
+    const id = await closeAndInsert(db, decision.close, values);
+    visit = { ...values, id, checkedOutAt: null, endedHow: null };
+  } else {
+    const [row] = await db.insert(visits).values(values).returning();
+    if (!row) throw new Error("visit insert returned nothing");
+    visit = row;
+  }
   const closed = decision.close && {
     visitId: decision.close.visitId,
     checkpointId: decision.close.checkpointId,

@@ -1,6 +1,6 @@
-import { count, desc, eq, inArray } from "drizzle-orm";
+import { count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
-import { declarations } from "../../../db/schema/index.js";
+import { declarations, people } from "../../../db/schema/index.js";
 import { isMasked, maskNumber, normalizeIdNumber } from "../../shared/id-hash.js";
 import {
   draftSubject,
@@ -105,6 +105,21 @@ export async function countDeclarations(db: DbOrTx, personIds: number[]): Promis
     .where(inArray(declarations.personId, personIds))
     .groupBy(declarations.personId);
   return new Map(rows.map((r) => [r.personId, Number(r.n)]));
+}
+
+/**
+ * A boolean SQL expression, to read along with something else in one statement: whether the account holder's
+ * latest declaration is still valid at `now` (what `latestDeclaration` and `isValidAt` say of their self person).
+ */
+export function selfDeclaredValidSql(userId: number, now: Date): SQL<boolean> {
+  return sql<boolean>`coalesce((
+    select d.valid_until > ${now.toISOString()}::timestamptz
+    from ${people} p
+    cross join lateral (
+      select valid_until from ${declarations} d0
+      where d0.person_id = p.id order by d0.declared_at desc, d0.id desc limit 1
+    ) d
+    where p.user_id = ${userId} and p.kind = 'self' limit 1), false)`;
 }
 
 export function isValidAt(d: Pick<Declaration, "validUntil">, now: Date): boolean {

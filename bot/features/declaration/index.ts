@@ -28,7 +28,7 @@ import { cardLines, qrCaption } from "./replies.js";
 import { createDeclarationService, type DeclarationService } from "./web-service.js";
 
 /** What other features may use of the declaration: the latest one, its validity, the personal QR, the form's symptoms. */
-export { isValidAt, latestDeclaration } from "./declarations.js";
+export { isValidAt, latestDeclaration, selfDeclaredValidSql } from "./declarations.js";
 export type { WebLinkSource } from "./flow-load.js";
 export { SYMPTOMS } from "./form.js";
 export { verifyPersonalQr } from "./personal-qr.js";
@@ -116,6 +116,7 @@ export function createDeclaration(deps: DeclarationFeatureDeps): {
       createMyDataFlow(),
       createDeleteFlow(),
     ],
+    userEffects: ["declaration.erase"],
     effects: {
       "declaration.saveDraft": async (e, env) => {
         await saveDraft(env.tx, env.user.id, draftSubject(e.personId), e, env.now);

@@ -1,4 +1,3 @@
-import { readSheet } from "read-excel-file/node";
 import { fold } from "../../shared/fold.js";
 import { normalizePhone } from "../../shared/phone.js";
 import { parseCsv } from "../../shared/spreadsheet.js";
@@ -163,5 +162,7 @@ export function listFileKind(fileName?: string, mimeType?: string): "csv" | "xls
 /** The cells of a CSV (UTF-8) or of the first sheet of an XLSX workbook. */
 export async function readListFile(bytes: Buffer, kind: "csv" | "xlsx"): Promise<unknown[][]> {
   if (kind === "csv") return parseCsv(bytes.toString("utf8"));
+  // Loaded with the first spreadsheet a manager sends, not at start.
+  const { readSheet } = await import("read-excel-file/node");
   return (await readSheet(bytes)) as unknown[][];
 }

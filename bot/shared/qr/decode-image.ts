@@ -1,4 +1,4 @@
-import sharp, { type FailOnOptions, type Metadata } from "sharp";
+import type { FailOnOptions, Metadata } from "sharp";
 import { classifySharpError, ImageTooLargeError, UnreadableImageError } from "./decode-errors.js";
 
 /** Formats a chat photo or document can sensibly be; SVG, TIFF, GIF, PDF… are refused before decoding. */
@@ -40,6 +40,8 @@ export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<Ch
   }
   if (bytes.length === 0) throw new UnreadableImageError("empty input");
   let meta: Metadata;
+  // sharp (libvips) is loaded with the first photo, not at start.
+  const { default: sharp } = await import("sharp");
   try {
     // metadata() parses the header only; the pixel limit is applied below so the error can say how big.
     meta = await sharp(bytes, { failOn: limits.failOn, limitInputPixels: false }).metadata();
@@ -68,16 +70,42 @@ export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<Ch
  * would otherwise read as all black), and shrinks so the longest side is at most maxSide.
  * JPEG shrink-on-load makes the downscale cheap: big photos are never decoded at full size.
  */
-export async function toRgba(bytes: Buffer, limits: ImageLimits, maxSide: number): Promise<RgbaImage> {
+/** What an attempt does to the pixels besides the size: sharpen (blur), stretch the levels (low contrast). */
+export interface PixelTreatment {
+  /** Enlarge to maxSide when the photo is smaller (a thumbnail, a small code): never by default. */
+  enlarge?: boolean;
+  /** Unsharp mask: sigma, and how hard flat (m1) and jagged (m2) areas are sharpened (sharp's defaults 1, 2). */
+  sharpen?: { sigma: number; m1?: number; m2?: number };
+  /** Stretch the levels to the full range. */
+  normalise?: boolean;
+}
+
+export async function toRgba(
+  bytes: Buffer,
+  limits: ImageLimits,
+  maxSide: number,
+  treatment: PixelTreatment = {},
+): Promise<RgbaImage> {
+  const { default: sharp } = await import("sharp");
   try {
-    const { data, info } = await sharp(bytes, {
+    let pipeline = sharp(bytes, {
       failOn: limits.failOn,
       limitInputPixels: limits.maxPixels,
       autoOrient: true,
     })
       .timeout({ seconds: limits.timeoutSeconds })
-      .resize({ width: maxSide, height: maxSide, fit: "inside", withoutEnlargement: true })
-      .flatten({ background: "#ffffff" })
+      .resize({
+        width: maxSide,
+        height: maxSide,
+        fit: "inside",
+        withoutEnlargement: !treatment.enlarge,
+        // Enlarged pixels keep their edges with lanczos; a bilinear enlargement would blur them further.
+        kernel: "lanczos3",
+      })
+      .flatten({ background: "#ffffff" });
+    if (treatment.normalise) pipeline = pipeline.normalise();
+    if (treatment.sharpen) pipeline = pipeline.sharpen(treatment.sharpen);
+    const { data, info } = await pipeline
       .toColourspace("srgb")
       .ensureAlpha()
       .raw()

@@ -4,15 +4,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import {
-  prepareZXingModule,
-  purgeZXingModule,
-  type ReaderOptions,
-  type ReadResult,
-  readBarcodes,
-  ZXING_WASM_SHA256,
-  type ZXingModuleOverrides,
-} from "zxing-wasm/reader";
+import type { ReaderOptions, ReadResult, ZXingModuleOverrides } from "zxing-wasm/reader";
 import type { RgbaImage } from "./decode-image.js";
 
 /** The reader-only build shipped in node_modules (the package's own default points at a CDN). */
@@ -41,7 +33,15 @@ export interface ZxingReader {
 export function createZxingReader(wasmPath: string = zxingReaderWasmPath()): ZxingReader {
   let loading: Promise<ZXingModuleOverrides> | undefined;
 
+  // The glue is imported with the first photo, not at start.
+  let zxing: typeof import("zxing-wasm/reader") | undefined;
+  const glue = async () => {
+    zxing ??= await import("zxing-wasm/reader");
+    return zxing;
+  };
+
   async function load(): Promise<ZXingModuleOverrides> {
+    const { prepareZXingModule, ZXING_WASM_SHA256 } = await glue();
     const binary = await readFile(wasmPath);
     const digest = createHash("sha256").update(binary).digest("hex");
     if (digest !== ZXING_WASM_SHA256) {
@@ -59,7 +59,7 @@ export function createZxingReader(wasmPath: string = zxingReaderWasmPath()): Zxi
     loading ??= load().catch((error: unknown) => {
       // Forget the failure (here and in zxing-wasm's own cache) so the next photo retries.
       loading = undefined;
-      purgeZXingModule();
+      zxing?.purgeZXingModule();
       throw error;
     });
     return loading;
@@ -73,6 +73,7 @@ export function createZxingReader(wasmPath: string = zxingReaderWasmPath()): Zxi
       // Re-asserting our overrides is a cheap check that also guarantees readBarcodes never falls back
       // to the CDN default, should anything else in the process have purged or replaced the module.
       const mine = await overrides();
+      const { prepareZXingModule, readBarcodes } = await glue();
       await prepareZXingModule({ overrides: mine, equalityFn: anyLocalModule, fireImmediately: true });
       return readBarcodes(image, options);
     },
