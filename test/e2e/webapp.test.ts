@@ -17,12 +17,15 @@ import { decodeQrPng } from "../unit/render/support.js";
 
 const t = i18n.t("vi");
 
+let launches = 0;
+
 /** Init data as a Telegram client puts it in a Mini App's address. */
 function initData(bot: TestBot, u: ScriptedUser, authDate = Math.floor(Date.now() / 1000), token?: string) {
   return signInitData(
     {
       auth_date: String(authDate),
-      query_id: `AAH${u.id}${authDate}`,
+      // A new query id each time, as Telegram gives each launch: two launches in one second differ.
+      query_id: `AAH${u.id}${authDate}${++launches}`,
       user: JSON.stringify({ id: u.id, first_name: "An", language_code: "vi" }),
     },
     token ?? bot.fake.token,
@@ -234,7 +237,15 @@ describe("the declaration page in headless Chromium", () => {
     const res = await post({ initData: expired });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { message: string }).message).toBeTruthy();
-    const once = initData(bot, u, Math.floor(Date.now() / 1000) - 5);
+    // Its own query id: an init data another test opened in the same second would be spent already.
+    const once = signInitData(
+      {
+        auth_date: String(Math.floor(Date.now() / 1000) - 5),
+        query_id: "AAHonce",
+        user: JSON.stringify({ id: u.id, first_name: "An", language_code: "vi" }),
+      },
+      bot.fake.token,
+    );
     expect((await post({ initData: once })).status).toBe(200);
     expect((await post({ initData: once })).status).toBe(401);
     expect((await post({})).status).toBe(401);
