@@ -1,17 +1,19 @@
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { type Bot, webhookCallback } from "grammy";
+import type { Bot } from "grammy";
 import type { DestinationStream, Logger } from "pino";
 import pino from "pino";
 import { type Database, openDatabase, type StatementObserver } from "../db/client.js";
 import { createTelegramBot, publishCommands } from "./channels/telegram/bot.js";
 import { createTelegramOutboxTransport } from "./channels/telegram/outbox-transport.js";
+import { createTelegramWebhook } from "./channels/telegram/webhook.js";
 import { startTerminalChat, type TerminalChat } from "./channels/terminal/terminal.js";
 import { startZaloChannel, ZALO_WEBHOOK_PATH, type ZaloChannel } from "./channels/zalo/channel.js";
 import { createZaloOutboxTransport } from "./channels/zalo/outbox-transport.js";
 import { createEngine, type Engine } from "./core/engine.js";
 import { createI18n } from "./core/i18n.js";
 import { withPhoneListeners } from "./core/phone-listeners.js";
+import { PREFETCH_MAX_BYTES } from "./core/prefetch.js";
 import { accountFeature } from "./features/account/index.js";
 import { checkpointFeature } from "./features/checkpoint/index.js";
 import { createDeclaration } from "./features/declaration/index.js";
@@ -29,6 +31,7 @@ import { type HttpServer, type RouteHandler, startHttpServer } from "./platform/
 import { createLogger } from "./platform/logger.js";
 import { createMetrics } from "./platform/metrics.js";
 import { markReachable } from "./platform/outbox/enqueue.js";
+import { createQrDecoderPool } from "./shared/qr/decode-pool.js";
 import { ensureTelegramAdmins } from "./shared/roles.js";
 import { findOrCreateUser, usersPort } from "./shared/users.js";
 
@@ -120,6 +123,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
           webapp ? webapp.webLink(tx, userId, personId, now, channel) : Promise.resolve(null)
       : undefined,
   });
+  const decoder = createQrDecoderPool({
+    workers: config.qrDecode.workers,
+    queue: config.qrDecode.queue,
+    maxPixels: config.qrDecode.megapixels * 1_000_000,
+  });
   const engine = createEngine({
     db: database.db,
     users: usersPort,
@@ -135,6 +143,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         scanWebAppUrl: config.webappUrl ? `${config.webappUrl}/app/?screen=scan` : undefined,
         qrSigningKey: config.qrSigningKey,
         dailyCap: config.checkinDailyCap,
+        decoder,
         notes: [safetyVenueNotes(), riskVenueNotes()],
       }),
       safetyFeature({ validDays: config.safety.validDays }),
@@ -149,6 +158,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         qrSigningKey: config.qrSigningKey,
         botUsername: () => app.telegram?.botInfo.username,
         bufferMinutes: config.traceBufferMinutes,
+        decoder,
         statsSections: [riskStatsSection(), safetyStatsSection()],
       }),
     ],
@@ -156,6 +166,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     timeZone: config.timeZone,
     logger,
     onInbound: (tx, channel, chatId) => markReachable(tx, channel, chatId),
+    // A photo is decoded in a worker before the transaction; the effect that reads it gets the result.
+    beforeTransaction: async (input, files) => {
+      if (input.kind !== "photo" || !files) return;
+      const bytes = await files.fetch(input.fileRef, PREFETCH_MAX_BYTES).catch(() => undefined);
+      if (bytes) await decoder.prepare(bytes);
+    },
   });
 
   const routes = new Map<string, RouteHandler>();
@@ -175,23 +191,27 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     for (const [path, handler] of webapp.api) routes.set(path, handler);
     for (const [path, handler] of webapp.pages) pages.set(path, handler);
   }
-  const stops: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [() => decoder.close()];
   const app: App = { config, database, engine, logger, stop: async () => {} };
 
   try {
     if (config.telegram) {
-      const bot = createTelegramBot({ ...config.telegram, engine, i18n, logger, metrics });
+      const bot = createTelegramBot({
+        ...config.telegram,
+        engine,
+        i18n,
+        logger,
+        metrics,
+        onTransient: config.telegram.webhook ? "redeliver" : "retry",
+        rateLimit: config.rateLimit,
+      });
       await bot.init();
       await publishCommands(bot, i18n).catch((err) => logger.warn({ err }, "setMyCommands failed"));
       const webhook = config.telegram.webhook;
       if (webhook) {
         routes.set(
           new URL(webhook.url).pathname,
-          webhookCallback(bot, "http", {
-            secretToken: webhook.secret,
-            onTimeout: "return",
-            timeoutMilliseconds: 55_000,
-          }),
+          createTelegramWebhook({ bot, secret: webhook.secret, logger, metrics }),
         );
         await bot.api.setWebhook(webhook.url, {
           secret_token: webhook.secret,

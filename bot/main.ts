@@ -20,6 +20,13 @@ if (invokedDirectly) {
     process.once("SIGINT", () => shutdown("SIGINT"));
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.on("unhandledRejection", (err) => app?.logger.error({ err }, "unhandled rejection"));
+    // The last resort: state may be broken, so log and exit non-zero for the supervisor to restart us.
+    process.on("uncaughtException", (err) => {
+      app?.logger.fatal({ err }, "uncaught exception, exiting");
+      app?.logger.flush();
+      if (!app) console.error(err);
+      process.exit(70);
+    });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof NoChannelError) {
       console.error(err.message);

@@ -50,6 +50,10 @@ export function pgliteOptions(dataDir: string): PGliteOptions {
   return { dataDir, postgresqlconf: PGLITE_CONF };
 }
 
+const CONNECT_TIMEOUT_SECONDS = 3;
+/** /healthz must answer within a second even when the database hangs. */
+const PING_TIMEOUT_MS = 800;
+
 export interface OpenOptions {
   databaseUrl?: string;
   dataDir: string;
@@ -81,6 +85,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       connection: { application_name: "health-bot" },
       prepare,
       ...(onStatement ? { debug: (conn: number, text: string) => onStatement(text, `pg${conn}`) } : {}),
+      // While the server is down a query fails at once (refused) or after connect_timeout (unreachable),
+      // and reconnecting waits at most a second, so service resumes within seconds of the server's return
+      // (postgres.js's default backoff grows to 20 s after repeated failures).
+      connect_timeout: CONNECT_TIMEOUT_SECONDS,
+      backoff: (attempts: number) => Math.min(0.1 * attempts, 1),
     });
     const db = drizzlePostgres(prepare ? alwaysPrepared(client) : client, { schema }) as unknown as Db;
     // Several instances may start together: serialise their migrations on one dedicated connection.
@@ -186,10 +195,19 @@ function observedPglite(client: PGlite, onStatement: StatementObserver): PGlite 
 }
 
 async function pingDb(db: Db): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+  });
   try {
-    await db.execute(sql`select 1`);
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([
+      db.execute(sql`select 1`).then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }

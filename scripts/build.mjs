@@ -16,7 +16,16 @@ const entries = { main: join(root, "bot", "main.ts"), "pglite-template": join(ro
 const outfile = join(dist, "main.js");
 const templateDir = join(dist, "pglite-template");
 // What goes into the bundle (bot/, db/) and what decides how it is built.
-const inputs = ["bot", "db", "package.json", "package-lock.json", "tsconfig.json", "scripts/build.mjs"];
+// postgres is bundled, so its patched source (scripts/patch-postgres.mjs) counts too.
+const inputs = [
+  "bot",
+  "db",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "scripts/build.mjs",
+  "node_modules/postgres/src",
+];
 
 function newestMtime(path) {
   const st = statSync(path, { throwIfNoEntry: false });

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Db, Tx } from "../../db/client.js";
 import { arrive } from "./arrival.js";
+import { cleanInput } from "./clean-input.js";
 import { DEFAULT_LANG, type I18n, type Lang } from "./i18n.js";
 import { prefetchFile } from "./prefetch.js";
 import { text } from "./replies.js";
@@ -79,6 +80,8 @@ export interface EngineDeps {
    * again (see the outbox). The engine reads that listing with the update's first statement.
    */
   onInbound?: (tx: Tx, channel: Channel, chatId: string) => Promise<void>;
+  /** Slow work on what was sent (decoding a photo) done before the transaction opens, holding no lock. */
+  beforeTransaction?: (input: Input, files: FileSource | undefined) => Promise<void>;
 }
 
 export interface HandleRequest {
@@ -122,9 +125,11 @@ export function createEngine(deps: EngineDeps): Engine {
     return f;
   };
 
-  async function handle(req: HandleRequest): Promise<HandleResult> {
+  async function handle(raw: HandleRequest): Promise<HandleResult> {
+    const req = { ...raw, input: cleanInput(raw.input) };
     const now = deps.clock();
     const files = await prefetchFile(req.files, req.input);
+    await deps.beforeTransaction?.(req.input, files);
     return deps.db.transaction(async (tx) => {
       const arrival = await arrive(tx, {
         channel: req.channel,

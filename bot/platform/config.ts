@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 const optionalString = z
@@ -106,6 +107,14 @@ const envSchema = z.object({
   OUTBOX_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(25),
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  TELEGRAM_CHAT_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(1),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1000).default(8),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().positive().max(6000).default(30),
+  QR_DECODE_WORKERS: optionalString.pipe(
+    z.coerce.number<string | undefined>().int().min(1).max(64).optional(),
+  ),
+  QR_DECODE_QUEUE: z.coerce.number().int().min(0).max(1000).default(16),
+  QR_DECODE_MEGAPIXELS: z.coerce.number().positive().max(10_000).default(160),
 });
 
 /** Settings that need one another; checked on the raw environment so they are reported with the rest. */
@@ -135,6 +144,8 @@ export interface Config {
     token: string;
     apiRoot: string;
     webhook?: { url: string; secret: string };
+    /** Messages to one chat per second, after a burst of a few (Telegram's advice: about one). */
+    chatRatePerSecond: number;
   };
   zalo?: {
     appId: string;
@@ -167,6 +178,10 @@ export interface Config {
   traceBufferMinutes: number;
   /** Check-ins a person may make by themselves per local day; null: no cap. */
   checkinDailyCap: number | null;
+  /** Inbound updates per chat: a token bucket of `burst`, refilled at `perMinute`. */
+  rateLimit: { burst: number; perMinute: number };
+  /** Photo decoding: worker threads, photos waiting beyond those decoding, megapixels in work at once. */
+  qrDecode: { workers: number; queue: number; megapixels: number };
   /** How long a venue's self-assessment counts, and how long before it lapses its managers are reminded. */
   safety: { validDays: number; remindHours: number };
   /** RISK_MATRIX: the area-level threshold matrix as JSON (checked by the risk feature at start); unset: built in. */
@@ -199,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? {
           token: e.TELEGRAM_BOT_TOKEN,
           apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+          chatRatePerSecond: e.TELEGRAM_CHAT_RATE_PER_SECOND,
           webhook:
             e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
               ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET }
@@ -242,6 +258,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ratePerSecond: e.OUTBOX_RATE_PER_SECOND,
       leaseSeconds: e.OUTBOX_LEASE_SECONDS,
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    },
+    rateLimit: { burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE },
+    qrDecode: {
+      workers: e.QR_DECODE_WORKERS ?? Math.max(1, availableParallelism() - 1),
+      queue: e.QR_DECODE_QUEUE,
+      megapixels: e.QR_DECODE_MEGAPIXELS,
     },
   };
 }

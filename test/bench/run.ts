@@ -11,6 +11,7 @@ const BENCHES: Record<string, string> = {
   trace: "trace.ts",
   "scale-out": "scale-out.ts",
   start: "start.ts",
+  "heavy-photos": "heavy-photos.ts",
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -66,6 +66,9 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     TELEGRAM_API_ROOT: fake.apiRoot,
     LOG_LEVEL: "info",
     TERMINAL_CHAT: "off",
+    // Scripted users tap far faster than people: the per-chat limits are tested on their own.
+    RATE_LIMIT_BURST: "1000",
+    TELEGRAM_CHAT_RATE_PER_SECOND: "1000",
     ...opts.env,
   };
   if (opts.webhook) {

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Db } from "../../../db/client.js";
+import { isTransientDbError } from "../../../db/errors.js";
 import type { Engine } from "../../core/engine.js";
 import { DEFAULT_LANG, type Lang } from "../../core/i18n.js";
 import type { FileSource, Reply } from "../../core/types.js";
@@ -57,6 +58,9 @@ export interface ZaloChannel {
 }
 
 /** Zalo refuses these for the person, not for the message: trying again will not help. */
+/** In-process retries of an event whose transaction failed for now: about 20 s in all. */
+const TRANSIENT_RETRIES = 6;
+
 const UNREACHABLE = new Set([-213, -217, -227, -230, -232, -244]);
 
 /** Wires the Zalo OA channel: webhook → engine → Open API, tokens and interactions in the database. */
@@ -86,27 +90,39 @@ export async function startZaloChannel(deps: ZaloChannelDeps): Promise<ZaloChann
   });
   const inflight = new Set<Promise<void>>();
 
-  function handle(event: ZaloEvent): { committed: Promise<unknown> } {
+  function handle(event: ZaloEvent): { committed: Promise<"stored" | "retry" | "failed"> } {
     const elog = log.child({ zalo_update: event.updateId });
-    let markCommitted = () => {};
-    const committed = new Promise<void>((resolve) => (markCommitted = resolve));
+    let markCommitted: (outcome: "stored" | "retry" | "failed") => void = () => {};
+    const committed = new Promise<"stored" | "retry" | "failed">((resolve) => (markCommitted = resolve));
     const task = (async () => {
       const started = performance.now();
       let lang: Lang = DEFAULT_LANG;
       let stored = false;
       try {
-        const now = clock();
-        await recordZaloInteraction(db, event.userId, event.at && event.at < now ? event.at : now);
-        const result = await engine.handle({
-          channel: "zalo",
-          externalUserId: event.userId,
-          chatId: event.userId,
-          input: event.input,
-          updateId: event.updateId,
-          files,
-        });
+        let result: Awaited<ReturnType<typeof engine.handle>> | undefined;
+        // A failure that may pass (the database is down) is tried again here, and the webhook answers 503
+        // if it is still waiting; a re-delivery meanwhile is a duplicate and changes nothing.
+        for (let attempt = 0; !result; attempt++) {
+          try {
+            const now = clock();
+            await recordZaloInteraction(db, event.userId, event.at && event.at < now ? event.at : now);
+            result = await engine.handle({
+              channel: "zalo",
+              externalUserId: event.userId,
+              chatId: event.userId,
+              input: event.input,
+              updateId: event.updateId,
+              files,
+            });
+          } catch (err) {
+            if (!isTransientDbError(err) || attempt >= TRANSIENT_RETRIES) throw err;
+            markCommitted("retry");
+            elog.warn({ err, attempt }, "zalo update failed for now, retrying");
+            await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 5000)));
+          }
+        }
         stored = true;
-        markCommitted();
+        markCommitted("stored");
         lang = result.lang;
         if (result.duplicate) {
           metrics.inc("zalo_updates_duplicate_total");
@@ -120,11 +136,11 @@ export async function startZaloChannel(deps: ZaloChannelDeps): Promise<ZaloChann
           "zalo update handled",
         );
       } catch (err) {
-        markCommitted();
+        markCommitted(isTransientDbError(err) ? "retry" : "failed");
         metrics.inc("zalo_updates_failed_total");
         elog.error({ err }, stored ? "zalo replies failed" : "zalo update failed");
-        // The person hears that it failed only when the failure was ours, not Zalo refusing to deliver.
-        if (!stored) {
+        // The person hears that it failed only when the failure was ours and will not pass by retrying.
+        if (!stored && !isTransientDbError(err)) {
           await client
             .sendMessage(event.userId, { text: engine.t(lang)("common:error") })
             .catch((e) => elog.warn({ err: e }, "could not send the error notice"));

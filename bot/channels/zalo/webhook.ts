@@ -16,8 +16,11 @@ export interface ZaloWebhookDeps {
   maxAgeMs: number;
   /** Zalo wants an answer within 2 s: answer after the event's transaction commits, or after this. */
   ackWithinMs: number;
-  /** Starts handling a verified event; `committed` settles once its effects are stored (or it failed). */
-  handle(event: ZaloEvent): { committed: Promise<unknown> };
+  /**
+   * Starts handling a verified event; `committed` settles once its effects are stored, or it failed for
+   * good, or it failed for now (`retry`: answered 503 so that a re-delivery is welcome; retried meanwhile).
+   */
+  handle(event: ZaloEvent): { committed: Promise<"stored" | "retry" | "failed"> };
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -44,11 +47,15 @@ const header = (req: IncomingMessage, name: string) => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-/** Waits for `p` or `ms`, whichever comes first, leaving no timer behind. */
-async function within(p: Promise<unknown>, ms: number): Promise<void> {
+/** Waits for `p` or `ms`, whichever comes first, leaving no timer behind; undefined after `ms`. */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p.catch(() => {}), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  const got = await Promise.race([
+    p.catch(() => undefined),
+    new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms))),
+  ]);
   clearTimeout(timer);
+  return got;
 }
 
 /**
@@ -101,7 +108,8 @@ export function createZaloWebhook(deps: ZaloWebhookDeps): RouteHandler {
       deps.logger.debug({ event: fields.event_name }, "zalo event ignored");
       return json(res, 200, { ok: true });
     }
-    await within(deps.handle(event).committed, deps.ackWithinMs);
+    const outcome = await within(deps.handle(event).committed, deps.ackWithinMs);
+    if (outcome === "retry") return json(res, 503, { error: "try again" });
     json(res, 200, { ok: true });
   };
 }

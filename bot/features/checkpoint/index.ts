@@ -70,7 +70,7 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
   const keys = async (env: EffectEnv) =>
     (await loadSigningKeys(env.tx, { configured: deps.qrSigningKey, now: env.now })).keyring;
 
-  const photoProblem = (reason: "tooLarge" | "unreadable", ctx: StepContext) =>
+  const photoProblem = (reason: "tooLarge" | "unreadable" | "busy", ctx: StepContext) =>
     text(ctx.t(`checkpoint:photo.${reason}`, { mb: Math.round(maxBytes / 1024 / 1024) }));
 
   const effects: Pick<EffectHandlers, CheckpointEffectType> = {

@@ -38,6 +38,8 @@ export function advisoryLock(databaseUrl: string, key: bigint): SenderLock {
       idle_timeout: 0,
       max_lifetime: null,
       onnotice: () => {},
+      connect_timeout: 3,
+      backoff: (attempts: number) => Math.min(0.1 * attempts, 1),
       // The session, and the lock with it, is gone; postgres.js would reconnect without it.
       onclose: () => {
         held = false;

@@ -1,8 +1,11 @@
 import { type FileSource, FileTooLargeError } from "../../core/types.js";
 import { ImageTooLargeError, type QrDecoder, UnreadableImageError } from "./decode.js";
+import { DecoderBusyError } from "./decode-pool.js";
 import { TOKEN_PREFIX } from "./token.js";
 
-export type QrRead = { ok: true; texts: string[] } | { ok: false; reason: "tooLarge" | "unreadable" };
+export type QrRead =
+  | { ok: true; texts: string[] }
+  | { ok: false; reason: "tooLarge" | "unreadable" | "busy" };
 
 /**
  * Downloads a photo (refusing anything over `maxBytes` before and while downloading) and reads every QR in
@@ -23,6 +26,7 @@ export async function readQrPhoto(
     if (err instanceof FileTooLargeError || err instanceof ImageTooLargeError)
       return { ok: false, reason: "tooLarge" };
     if (err instanceof UnreadableImageError) return { ok: false, reason: "unreadable" };
+    if (err instanceof DecoderBusyError) return { ok: false, reason: "busy" };
     throw err;
   }
 }

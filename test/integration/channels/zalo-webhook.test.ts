@@ -12,7 +12,7 @@ const secret = "oa_secret";
 let server: Server | undefined;
 
 /** The webhook on its own, with a handler that records events and commits when the test says. */
-async function serve(commit: Promise<unknown>) {
+async function serve(commit: Promise<"stored" | "retry" | "failed">) {
   const events: ZaloEvent[] = [];
   const route = createZaloWebhook({
     appId,
@@ -57,14 +57,21 @@ describe("the Zalo webhook", () => {
   };
 
   it("answers 200 in time even while the event is still being handled", async () => {
-    const never = new Promise(() => {});
+    const never = new Promise<"stored">(() => {});
     const hook = await serve(never);
     expect(await hook.post(text)).toBe(200);
     expect(hook.events.map((e) => e.updateId)).toEqual(["m:m1"]);
   });
 
+  it("answers 503 when the event's transaction failed for now, so that Zalo may deliver it again", async () => {
+    const hook = await serve(Promise.resolve("retry"));
+    expect(await hook.post(text)).toBe(503);
+    const stored = await serve(Promise.resolve("stored"));
+    expect(await stored.post(text)).toBe(200);
+  });
+
   it("answers 200 without handling events for another OA or events it does not act on", async () => {
-    const hook = await serve(Promise.resolve());
+    const hook = await serve(Promise.resolve("stored"));
     expect(await hook.post({ ...text, recipient: { id: "901" } })).toBe(200);
     expect(
       await hook.post({ event_name: "oa_send_text", sender: { id: "900" }, recipient: { id: "u1" } }),
@@ -73,7 +80,7 @@ describe("the Zalo webhook", () => {
   });
 
   it("refuses a body over 1 MB", async () => {
-    const hook = await serve(Promise.resolve());
+    const hook = await serve(Promise.resolve("stored"));
     const res = await fetch(hook.url, { method: "POST", body: "x".repeat(1024 * 1024 + 1) });
     expect(res.status).toBe(413);
   });

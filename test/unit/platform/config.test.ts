@@ -9,6 +9,24 @@ describe("loadConfig", () => {
     expect(c.telegram).toBeUndefined();
   });
 
+  it("reads the per-chat limits and the photo decoding pool, with defaults", () => {
+    const d = loadConfig({});
+    expect(d.rateLimit).toEqual({ burst: 8, perMinute: 30 });
+    expect(d.qrDecode.workers).toBeGreaterThanOrEqual(1);
+    expect(d.qrDecode).toMatchObject({ queue: 16, megapixels: 160 });
+    const c = loadConfig({
+      RATE_LIMIT_BURST: "4",
+      RATE_LIMIT_PER_MINUTE: "60",
+      QR_DECODE_WORKERS: "3",
+      QR_DECODE_QUEUE: "0",
+      QR_DECODE_MEGAPIXELS: "80",
+    });
+    expect(c.rateLimit).toEqual({ burst: 4, perMinute: 60 });
+    expect(c.qrDecode).toEqual({ workers: 3, queue: 0, megapixels: 80 });
+    expect(() => loadConfig({ RATE_LIMIT_BURST: "0" })).toThrow(/RATE_LIMIT_BURST/);
+    expect(() => loadConfig({ QR_DECODE_WORKERS: "0" })).toThrow(/QR_DECODE_WORKERS/);
+  });
+
   it("reads a Telegram webhook setup", () => {
     const c = loadConfig({
       TELEGRAM_BOT_TOKEN: "123:abc-DEF",
@@ -22,6 +40,7 @@ describe("loadConfig", () => {
       token: "123:abc-DEF",
       apiRoot: "http://127.0.0.1:9000",
       webhook: { url: "https://bot.example.org/tg/hook", secret: "s3cret_value" },
+      chatRatePerSecond: 1,
     });
     expect(c.port).toBe(8080);
     expect(c.adminTelegramIds).toEqual(["11", "22"]);
