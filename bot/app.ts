@@ -16,13 +16,14 @@ import { withPhoneListeners } from "./core/phone-listeners.js";
 import { PREFETCH_MAX_BYTES } from "./core/prefetch.js";
 import { accountFeature } from "./features/account/index.js";
 import { checkpointFeature } from "./features/checkpoint/index.js";
-import { declarationFeature } from "./features/declaration/index.js";
+import { createDeclaration } from "./features/declaration/index.js";
 import { invitationFeature, roleInvitationKind } from "./features/invitation/index.js";
 import { monitoringFeature, monitoringPhoneListener } from "./features/monitoring/index.js";
 import { groupInvitationKind } from "./features/monitoring/invitation.js";
 import { riskFeature, riskQrNote, riskStatsSection, riskVenueNotes } from "./features/risk/index.js";
 import { safetyFeature, safetyStatsSection, safetyVenueNotes } from "./features/safety/index.js";
 import { tracingFeature } from "./features/tracing/index.js";
+import { createWebApp, type WebApp } from "./features/webapp/index.js";
 import { scheduleJobs } from "./jobs.js";
 import { type Background, type ChannelTransport, startBackground } from "./platform/background.js";
 import type { Config } from "./platform/config.js";
@@ -115,6 +116,18 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   );
   const i18n = createI18n();
   const metrics = createMetrics();
+  // The page and the declaration need each other: the page saves through it, its start offers the page.
+  let webapp: WebApp | undefined;
+  const declaration = createDeclaration({
+    qrSigningKey: config.qrSigningKey,
+    qrValidDays: config.qrValidDays,
+    followUps: ["checkin"],
+    qrNotes: [riskQrNote()],
+    webLink: config.webappUrl
+      ? (tx, userId, personId, now, channel) =>
+          webapp ? webapp.webLink(tx, userId, personId, now, channel) : Promise.resolve(null)
+      : undefined,
+  });
   const decoder = createQrDecoderPool({
     workers: config.qrDecode.workers,
     queue: config.qrDecode.queue,
@@ -129,14 +142,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       invitationFeature({
         kinds: [roleInvitationKind(), groupInvitationKind({ timeZone: config.timeZone })],
       }),
-      declarationFeature({
-        qrSigningKey: config.qrSigningKey,
-        qrValidDays: config.qrValidDays,
-        followUps: ["checkin"],
-        qrNotes: [riskQrNote()],
-      }),
+      declaration.feature,
       checkpointFeature({
         botUsername: () => app.telegram?.botInfo.username,
+        scanWebAppUrl: config.webappUrl ? `${config.webappUrl}/app/?screen=scan` : undefined,
         qrSigningKey: config.qrSigningKey,
         dailyCap: config.checkinDailyCap,
         decoder,
@@ -171,6 +180,22 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   });
 
   const routes = new Map<string, RouteHandler>();
+  const pages = new Map<string, RouteHandler>();
+  if (config.webappUrl) {
+    webapp = createWebApp({
+      db: database.db,
+      i18n,
+      declaration: declaration.service,
+      baseUrl: config.webappUrl,
+      botToken: config.telegram?.token,
+      timeZone: config.timeZone,
+      clock,
+      logger,
+      engine,
+    });
+    for (const [path, handler] of webapp.api) routes.set(path, handler);
+    for (const [path, handler] of webapp.pages) pages.set(path, handler);
+  }
   const stops: (() => Promise<void>)[] = [() => decoder.close()];
   const app: App = { config, database, engine, logger, stop: async () => {} };
 
@@ -227,7 +252,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       logger.info({ path: ZALO_WEBHOOK_PATH }, "zalo webhook ready");
     }
     if (config.port !== undefined) {
-      app.http = await startHttpServer({ port: config.port, logger, metrics, ping: database.ping, routes });
+      app.http = await startHttpServer({
+        port: config.port,
+        logger,
+        metrics,
+        ping: database.ping,
+        routes,
+        pages,
+      });
       const http = app.http;
       stops.push(() => http.close());
     }

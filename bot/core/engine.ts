@@ -161,7 +161,9 @@ export function createEngine(deps: EngineDeps): Engine {
         };
       };
       const withLoad = async (f: AnyFlow, state: FlowState | null, input: Input | null, payload?: string) =>
-        context(f.load ? await f.load({ tx, user, now, state, input, payload }) : undefined);
+        context(
+          f.load ? await f.load({ tx, user, now, state, input, payload, channel: req.channel }) : undefined,
+        );
 
       /** Starts a flow, first through language choice and registration when it needs a phone. */
       const startFlow = async (name: string, payload: string): Promise<StepResult> => {

@@ -22,6 +22,10 @@ export type Input =
 export interface Option {
   id: string;
   label: string;
+  /** A link button: opens this address instead of coming back as an option input. */
+  url?: string;
+  /** With `url`, on Telegram: open it as a Mini App inside the chat (other channels open it as a link). */
+  webApp?: boolean;
 }
 
 export type Reply =
@@ -128,6 +132,8 @@ export interface LoadEnv {
   input: Input | null;
   /** The start payload when the flow is being started. */
   payload?: string;
+  /** The channel of the chat (a link to send back depends on it). */
+  channel?: Channel;
 }
 
 /** Reads a file a person sent (a photo's or document's fileRef), refusing anything over maxBytes. */

@@ -75,6 +75,12 @@ const envSchema = z.object({
   ZALO_WEBHOOK_SECRET: optionalString,
   ZALO_API_ROOT: optionalUrl,
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WEBAPP_URL: optionalUrl.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^/?#]+$/, "the page's origin only, like https://bot.example.org")
+      .optional(),
+  ),
   QR_SIGNING_KEY: optionalString,
   QR_VALID_DAYS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(90).default(7)),
   ADMIN_TELEGRAM_IDS: idList,
@@ -120,6 +126,7 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
       if (!set(k)) problems.push(`${k}: required when TELEGRAM_WEBHOOK_URL is set`);
     }
   }
+  if (set("WEBAPP_URL") && !set("PORT")) problems.push("PORT: required when WEBAPP_URL is set");
   if (set("ZALO_OA_ACCESS_TOKEN")) {
     for (const k of ["ZALO_APP_ID", "ZALO_APP_SECRET", "ZALO_REFRESH_TOKEN", "PORT"]) {
       if (!set(k)) problems.push(`${k}: required when ZALO_OA_ACCESS_TOKEN is set`);
@@ -156,6 +163,8 @@ export interface Config {
     oauthRoot: string;
   };
   port?: number;
+  /** The public origin that reaches PORT, where the declaration page is served; unset: no page. */
+  webappUrl?: string;
   qrSigningKey?: string;
   /** How many days a health declaration and its personal QR stay valid. */
   qrValidDays: number;
@@ -227,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           }
         : undefined,
     port: e.PORT,
+    webappUrl: e.WEBAPP_URL?.replace(/\/+$/, ""),
     qrSigningKey: e.QR_SIGNING_KEY,
     qrValidDays: e.QR_VALID_DAYS,
     adminTelegramIds: e.ADMIN_TELEGRAM_IDS,

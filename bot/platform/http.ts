@@ -10,8 +10,10 @@ export interface HttpDeps {
   logger: Logger;
   metrics: Metrics;
   ping: () => Promise<boolean>;
-  /** POST routes by exact path (webhooks). */
+  /** POST routes by exact path (webhooks, the web page's API). */
   routes: Map<string, RouteHandler>;
+  /** GET (and HEAD) routes by exact path (the web page). */
+  pages?: Map<string, RouteHandler>;
 }
 
 export interface HttpServer {
@@ -37,7 +39,12 @@ export async function startHttpServer(deps: HttpDeps): Promise<HttpServer> {
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(deps.metrics.render());
         return;
       }
-      const route = req.method === "POST" ? deps.routes.get(path) : undefined;
+      const route =
+        req.method === "POST"
+          ? deps.routes.get(path)
+          : req.method === "GET" || req.method === "HEAD"
+            ? deps.pages?.get(path)
+            : undefined;
       if (route) return await route(req, res);
       json(res, 404, { error: "not found" });
     } catch (err) {

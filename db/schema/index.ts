@@ -11,4 +11,5 @@ export * from "./risk.js";
 export * from "./roles.js";
 export * from "./safety.js";
 export * from "./tracing.js";
+export * from "./webapp.js";
 export * from "./zalo.js";

@@ -3,7 +3,13 @@ import type { InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove } f
 import type { Option, Reply } from "../../core/types.js";
 
 function inline(options: Option[][]): InlineKeyboardMarkup {
-  return InlineKeyboard.from(options.map((row) => row.map((o) => InlineKeyboard.text(o.label, o.id))));
+  const button = (o: Option) =>
+    o.url
+      ? o.webApp
+        ? InlineKeyboard.webApp(o.label, o.url)
+        : InlineKeyboard.url(o.label, o.url)
+      : InlineKeyboard.text(o.label, o.id);
+  return InlineKeyboard.from(options.map((row) => row.map(button)));
 }
 
 function markup(

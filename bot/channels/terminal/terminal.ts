@@ -64,7 +64,9 @@ export function startTerminalChat(deps: TerminalDeps): TerminalChat {
     const t = deps.engine.t(lang);
     if (reply.kind === "text") {
       out(`\n🤖 ${reply.text}`);
-      const options = reply.options?.flat() ?? [];
+      const all = reply.options?.flat() ?? [];
+      for (const o of all) if (o.url) out(`   🔗 ${o.label}: ${o.url}`);
+      const options = all.filter((o) => !o.url);
       for (const [i, o] of options.entries()) out(`   ${i + 1}) ${o.label}`);
       if (reply.requestContact) out(`   📱 ${t("terminal:typePhone")}`);
       if (options.length) pending = { options, wantsContact: false };

@@ -18,9 +18,9 @@ export const FILE_TYPES: Record<string, string> = {
 };
 
 export interface ZaloButton {
-  type: "oa.query.hide";
+  type: "oa.query.hide" | "oa.open.url";
   title: string;
-  payload: string;
+  payload: string | { url: string };
 }
 
 export type ZaloAttachment =
@@ -82,11 +82,13 @@ export function splitText(text: string, max = TEXT_MAX): string[] {
 }
 
 export function toButtons(options: Option[][] | undefined): ZaloButton[] {
-  return (options ?? []).flat().map((o) => ({
-    type: "oa.query.hide",
-    title: clip(o.label, BUTTON_TITLE_MAX),
-    payload: optionPayload(o.id),
-  }));
+  return (options ?? [])
+    .flat()
+    .map((o) =>
+      o.url
+        ? { type: "oa.open.url", title: clip(o.label, BUTTON_TITLE_MAX), payload: { url: o.url } }
+        : { type: "oa.query.hide", title: clip(o.label, BUTTON_TITLE_MAX), payload: optionPayload(o.id) },
+    );
 }
 
 const chunk = <T>(xs: T[], n: number): T[][] =>

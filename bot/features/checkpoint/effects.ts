@@ -26,6 +26,8 @@ declare module "../../core/types.js" {
     "checkpoint.photo": { fileRef: string; size?: number };
     /** A photo sent in staff scanning mode, of a resident's personal QR. */
     "checkpoint.staffPhoto": { checkpointId: number; fileRef: string; size?: number };
+    /** A personal QR's text as a scanner read it (Telegram's in-app scanner), checked like a photo of it. */
+    "checkpoint.staffToken": { checkpointId: number; token: string };
     "checkpoint.staffManual": { checkpointId: number; name: string; phone: string };
     "checkpoint.view": { checkpointId: number; edit?: boolean };
     /** Local days, "YYYY-MM-DD". */
@@ -43,6 +45,7 @@ export type CheckpointEffectType =
   | "checkpoint.checkoutCurrent"
   | "checkpoint.photo"
   | "checkpoint.staffPhoto"
+  | "checkpoint.staffToken"
   | "checkpoint.staffManual"
   | "checkpoint.view"
   | "checkpoint.export"

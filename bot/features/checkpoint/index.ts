@@ -22,10 +22,11 @@ import { checkIn, checkOut, checkOutCurrent, checkpointNames, userVisitor } from
 /** What other features may use of checkpoints: the longest stay (for tracing windows), the visits' purge. */
 export { scheduleAutoCheckout } from "./auto-checkout-job.js";
 export { STAY_MAX_MINUTES } from "./checkin-policy.js";
-/** For venue notes (safety rating, area level): the place, its parts and who runs it. */
+/** For venue notes (safety rating, area level): the place, its parts and who runs it; a poster's code in a scan. */
 export {
   type Checkpoint,
   checkpointById,
+  checkpointCodeInQr,
   checkpointsOf,
   lineage,
   requireCheckpointRole,
@@ -46,6 +47,8 @@ export interface CheckpointFeatureDeps {
   /** How long a staff invitation link works (default 7 days). */
   staffInviteDays?: number;
   decoder?: QrDecoder;
+  /** The web page's scanning screen (Telegram Mini App), offered to staff in /scan; unset: not offered. */
+  scanWebAppUrl?: string;
   /** Lines and buttons other features add to the check-in confirmation, the poster and the manager's menu. */
   notes?: VenueNotes[];
 }
@@ -125,6 +128,8 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
         text(t(read.texts.length === 0 ? "checkpoint:photo.noQr" : "checkpoint:scan.refused.malformed")),
       ];
     },
+    "checkpoint.staffToken": async (e, env) =>
+      staffScanToken(env, { checkpointId: e.checkpointId, token: e.token.trim(), keys: await keys(env) }),
     "checkpoint.staffManual": (e, env) => staffManual(env, e),
   };
 
@@ -134,7 +139,7 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
       createCheckinFlow(),
       createCheckoutFlow(),
       createCheckpointRegisterFlow(),
-      createScanFlow(),
+      createScanFlow({ webAppUrl: deps.scanWebAppUrl }),
       createVisitorsFlow(),
     ],
     deepLinks: [{ prefix: CHECKPOINT_LINK_PREFIX, flow: "checkin" }],

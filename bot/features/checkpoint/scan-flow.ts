@@ -1,6 +1,16 @@
 import { end, rows, text } from "../../core/replies.js";
-import type { Flow, FlowState, Input, LoadEnv, Reply, StepContext, StepResult } from "../../core/types.js";
+import type {
+  Flow,
+  FlowState,
+  Input,
+  LoadEnv,
+  Option,
+  Reply,
+  StepContext,
+  StepResult,
+} from "../../core/types.js";
 import { normalizePhone } from "../../shared/phone.js";
+import { personalTokenIn } from "../../shared/qr/read-photo.js";
 import { checkpointsOf } from "./checkpoints.js";
 import type {} from "./effects.js";
 import { SCAN_FLOW, scanOptions } from "./options.js";
@@ -8,8 +18,23 @@ import { SCAN_FLOW, scanOptions } from "./options.js";
 export { SCAN_FLOW };
 
 /** The buttons under every scan result, so staff can go on without typing. */
-export function scanButtons(ctx: StepContext) {
+export function scanButtons(ctx: StepContext, webAppUrl?: string): Option[][] {
+  const scanner =
+    webAppUrl && ctx.channel === "telegram"
+      ? // A link button: its id never comes back.
+        [
+          [
+            {
+              id: `${SCAN_FLOW}:app`,
+              label: ctx.t("checkpoint:scan.appButton"),
+              url: webAppUrl,
+              webApp: true,
+            },
+          ],
+        ]
+      : [];
   return [
+    ...scanner,
     [
       { id: scanOptions.build("manual"), label: ctx.t("checkpoint:scan.manualButton") },
       { id: scanOptions.build("done"), label: ctx.t("checkpoint:scan.doneButton") },
@@ -27,12 +52,11 @@ const placeOf = (state: FlowState): Place => ({
   name: String(state.data.checkpointName ?? ""),
 });
 
-function scanning(place: Place, ctx: StepContext, lead: Reply[] = []): StepResult {
+function scanning(place: Place, ctx: StepContext, webAppUrl?: string): StepResult {
   return {
     state: { flow: SCAN_FLOW, step: "scan", data: { checkpointId: place.id, checkpointName: place.name } },
     replies: [
-      ...lead,
-      text(ctx.t("checkpoint:scan.ready", { name: place.name }), { options: scanButtons(ctx) }),
+      text(ctx.t("checkpoint:scan.ready", { name: place.name }), { options: scanButtons(ctx, webAppUrl) }),
     ],
   };
 }
@@ -48,7 +72,7 @@ function fileOf(input: Input): { fileRef: string; size?: number } | "pdf" | null
   return null;
 }
 
-function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
+function step(state: FlowState, input: Input, ctx: StepContext, webAppUrl?: string): StepResult {
   const is = (action: "manual" | "done") => scanOptions.match(input, action) !== null;
   if (state.step === "choose") {
     const places = (state.data.places ?? []) as Place[];
@@ -56,7 +80,7 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
     const chosen = places.find((p) => p.id === at);
     if (!chosen)
       return { state, replies: [text(ctx.t("checkpoint:scan.useButtons")), ...prompt(state, ctx)] };
-    return scanning(chosen, ctx);
+    return scanning(chosen, ctx, webAppUrl);
   }
   const place = placeOf(state);
   if (is("done")) return end([text(ctx.t("checkpoint:scan.finished"))]);
@@ -65,6 +89,14 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
       return { state: { ...state, step: "name" }, replies: [text(ctx.t("checkpoint:scan.askName"))] };
     const file = fileOf(input);
     if (file === "pdf") return { state, replies: [text(ctx.t("checkpoint:photo.pdf"))] };
+    // The text of a personal QR, as Telegram's scanner in the web page reads it (or someone pastes it).
+    const token = input.kind === "text" ? personalTokenIn([input.text]) : undefined;
+    if (token)
+      return {
+        state,
+        replies: [],
+        effects: [{ type: "checkpoint.staffToken", checkpointId: place.id, token }],
+      };
     if (file)
       return {
         state,
@@ -117,7 +149,7 @@ function prompt(state: FlowState, ctx: StepContext): Reply[] {
  * /scan: staff mode. Each photo of a resident's personal QR (or a dependent's card) checks them in at the
  * staff's checkpoint; "By name and phone" checks in someone without a smartphone. Stays on until Done.
  */
-export function createScanFlow(): Flow<Place[] | undefined> {
+export function createScanFlow(opts: { webAppUrl?: string } = {}): Flow<Place[] | undefined> {
   return {
     name: SCAN_FLOW,
     commands: ["scan"],
@@ -130,11 +162,11 @@ export function createScanFlow(): Flow<Place[] | undefined> {
     start(ctx) {
       const places = ctx.loaded ?? [];
       if (places.length === 0) return end([text(ctx.t("checkpoint:scan.notStaff"))]);
-      if (places.length === 1) return scanning(places[0]!, ctx);
+      if (places.length === 1) return scanning(places[0]!, ctx, opts.webAppUrl);
       const state: FlowState = { flow: SCAN_FLOW, step: "choose", data: { places } };
       return { state, replies: prompt(state, ctx) };
     },
-    step,
+    step: (state, input, ctx) => step(state, input, ctx, opts.webAppUrl),
     prompt,
   };
 }

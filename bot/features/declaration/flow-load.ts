@@ -1,4 +1,5 @@
-import type { LoadEnv } from "../../core/types.js";
+import type { Tx } from "../../../db/client.js";
+import type { Channel, LoadEnv } from "../../core/types.js";
 import { draftSubject, getPerson, selfPerson } from "../../shared/people.js";
 import { lookupCommunes } from "../../shared/place-picker.js";
 import { latestDeclaration } from "./declarations.js";
@@ -16,7 +17,23 @@ export interface StartLoad {
   prefill: Record<string, unknown>;
   hasLast: boolean;
   draft: { step: string; data: Record<string, unknown> } | null;
+  /** Where the same declaration can be made as a web page, when that is offered. */
+  web?: WebLinks | null;
 }
+
+/** A Mini App address (Telegram) and a signed one-time link (every other channel) to the web declaration. */
+export interface WebLinks {
+  webApp: string;
+  link: string;
+}
+
+export type WebLinkSource = (
+  tx: Tx,
+  userId: number,
+  personId: number | null,
+  now: Date,
+  channel: Channel,
+) => Promise<WebLinks | null>;
 
 /**
  * The start payload: "p12" (or "p:12") declares for dependent 12, nothing for oneself; whatever follows is
@@ -36,7 +53,7 @@ function withoutCodelessCommune(answers: Record<string, unknown>): Record<string
   return rest;
 }
 
-async function loadStart(env: LoadEnv): Promise<StartLoad> {
+async function loadStart(env: LoadEnv, webLink?: WebLinkSource): Promise<StartLoad> {
   const { tx, user, now } = env;
   const wanted = parseDeclarePayload(env.payload).personId;
   const empty = { prefill: {}, hasLast: false, draft: null };
@@ -54,7 +71,9 @@ async function loadStart(env: LoadEnv): Promise<StartLoad> {
         }
       : {};
   const draft = await getDraft(tx, user.id, draftSubject(wanted), now);
+  const web = webLink && env.channel ? await webLink(tx, user.id, wanted, now, env.channel) : null;
   return {
+    web,
     kind: "start",
     personId: wanted,
     who: wanted === null ? null : (person?.fullName ?? null),
@@ -69,8 +88,8 @@ async function loadStart(env: LoadEnv): Promise<StartLoad> {
 /** What a declaration step may have read: the start (prefill, draft) or the communes matching a typed name. */
 export type DeclarationLoad = StartLoad | CommuneLookup | undefined;
 
-export async function loadForDeclaration(env: LoadEnv): Promise<DeclarationLoad> {
-  if (!env.state) return loadStart(env);
+export async function loadForDeclaration(env: LoadEnv, webLink?: WebLinkSource): Promise<DeclarationLoad> {
+  if (!env.state) return loadStart(env, webLink);
   if (env.state.step === "q.commune" && env.input?.kind === "text") {
     const answers = env.state.data.answers as Record<string, unknown> | undefined;
     const province = typeof answers?.province === "string" ? answers.province : "";

@@ -4,7 +4,14 @@ import { sanitizeAnswers } from "./answers.js";
 import type {} from "./effects.js";
 import { interpret } from "./flow-answer.js";
 import { questionReply } from "./flow-ask.js";
-import { type DeclarationLoad, loadForDeclaration, parseDeclarePayload } from "./flow-load.js";
+import {
+  type DeclarationLoad,
+  loadForDeclaration,
+  parseDeclarePayload,
+  type StartLoad,
+  type WebLinkSource,
+  type WebLinks,
+} from "./flow-load.js";
 import {
   accept,
   ask,
@@ -154,9 +161,34 @@ function prompt(state: FlowState, ctx: StepContext<DeclarationLoad>): Reply[] {
   return q ? [questionReply(q, data, ctx)] : [];
 }
 
+/** The same declaration as one web page: a Mini App button on Telegram, a signed one-time link elsewhere. */
+function webOffer(web: WebLinks, ctx: StepContext): Reply {
+  const label = ctx.t("declaration:web.button");
+  const button =
+    ctx.channel === "telegram"
+      ? { id: optId("web"), label, url: web.webApp, webApp: true }
+      : { id: optId("web"), label, url: web.link };
+  return text(ctx.t(ctx.channel === "telegram" ? "declaration:web.offer" : "declaration:web.offerLink"), {
+    options: [[button]],
+  });
+}
+
+function withWebOffer(result: StepResult, web: WebLinks | null | undefined, ctx: StepContext): StepResult {
+  return web ? { ...result, replies: [webOffer(web, ctx), ...result.replies] } : result;
+}
+
 function start(ctx: StepContext<DeclarationLoad>, payload: string, followUps: readonly string[]): StepResult {
   const l = ctx.loaded?.kind === "start" ? ctx.loaded : undefined;
   if (l?.kind !== "start" || l.notFound) return end([text(ctx.t("declaration:notFound"))]);
+  return withWebOffer(startChat(l, ctx, payload, followUps), l.web, ctx);
+}
+
+function startChat(
+  l: StartLoad,
+  ctx: StepContext<DeclarationLoad>,
+  payload: string,
+  followUps: readonly string[],
+): StepResult {
   const details = sanitizeAnswers(l.prefill, envOf(ctx));
   for (const q of FORM) if (q.group === "health") delete details[q.id];
   // Only flows named by the wiring may follow: anyone can type "/declare <anything>".
@@ -211,13 +243,15 @@ const followUp = (after: string) => {
  * The health declaration, one question at a time, driven by the form in form.ts.
  * `followUps`: flows a start payload may hand over to once the declaration is sent (e.g. "checkin").
  */
-export function createDeclarationFlow(opts: { followUps?: readonly string[] } = {}): Flow<DeclarationLoad> {
+export function createDeclarationFlow(
+  opts: { followUps?: readonly string[]; webLink?: WebLinkSource } = {},
+): Flow<DeclarationLoad> {
   const followUps = opts.followUps ?? [];
   return {
     name: FLOW,
     commands: ["declare"],
     requiresPhone: true,
-    load: loadForDeclaration,
+    load: (env) => loadForDeclaration(env, opts.webLink),
     start: (ctx, payload) => withDraft(start(ctx, payload, followUps)),
     step: (state, input, ctx) => withDraft(step(state, input, ctx)),
     prompt,

@@ -13,22 +13,34 @@ import {
   selfPerson,
 } from "../../shared/people.js";
 import { loadSigningKeys, parseSigningKey } from "../../shared/qr/signing-keys.js";
-import { isValidAt, latestDeclaration, saveDeclaration } from "./declarations.js";
+import { isValidAt, latestDeclaration } from "./declarations.js";
 import { deleteDraft, saveDraft } from "./drafts.js";
 import type {} from "./effects.js";
 import { createFamilyFlow } from "./family-flow.js";
 import { createDeclarationFlow } from "./flow.js";
+import type { WebLinkSource } from "./flow-load.js";
 import { eraseMyData } from "./my-data.js";
 import { createDeleteFlow, createMyDataFlow } from "./my-data-flow.js";
 import { personalQrToken } from "./personal-qr.js";
 import { renderQrCardPdf } from "./qr-card.js";
 import { createQrFlow } from "./qr-flow.js";
 import { cardLines, qrCaption } from "./replies.js";
+import { createDeclarationService, type DeclarationService } from "./web-service.js";
 
 /** What other features may use of the declaration: the latest one, its validity, the personal QR, the form's symptoms. */
 export { isValidAt, latestDeclaration, selfDeclaredValidSql } from "./declarations.js";
+export type { WebLinkSource } from "./flow-load.js";
 export { SYMPTOMS } from "./form.js";
 export { verifyPersonalQr } from "./personal-qr.js";
+export {
+  NONE,
+  type RawAnswers,
+  readWebAnswers,
+  type WebFormState,
+  webFields,
+  webPrefill,
+} from "./web-form.js";
+export type { DeclarationService, WebPerson } from "./web-service.js";
 
 export interface DeclarationFeatureDeps {
   /** QR_SIGNING_KEY: PKCS#8 PEM or base64(url) 32-byte seed; unset: generated once, kept in the database. */
@@ -37,6 +49,8 @@ export interface DeclarationFeatureDeps {
   qrValidDays: number;
   /** Flows a declaration may hand over to once sent, named in its start payload (e.g. ["checkin"]). */
   followUps?: string[];
+  /** A button opening the declaration as a web page, offered when a declaration starts (none when unset). */
+  webLink?: WebLinkSource;
   /**
    * Lines other features add under the personal QR, from where the declaration says the person lives (the
    * area's risk level); app.ts passes them in so that dependencies keep pointing one way.
@@ -48,40 +62,55 @@ export type QrNote = (tx: Tx, place: { communeCode: string | null }, ctx: StepCo
 
 /** The health declaration, the personal QR, dependents (/family) and own data (/mydata, /delete). */
 export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
+  return createDeclaration(deps).feature;
+}
+
+/** The feature, and the same save path for callers outside the chat (the web page). */
+export function createDeclaration(deps: DeclarationFeatureDeps): {
+  feature: Feature;
+  service: DeclarationService;
+} {
   // A configured key that cannot be read stops the start, not the first declaration.
   if (deps.qrSigningKey) parseSigningKey(deps.qrSigningKey);
   const keys = (env: EffectEnv) => loadSigningKeys(env.tx, { configured: deps.qrSigningKey, now: env.now });
 
-  const notesFor = async (env: EffectEnv, communeCode: string | null) => {
+  const notesFor = async (tx: Tx, ctx: StepContext, communeCode: string | null) => {
     const out: string[] = [];
-    for (const note of deps.qrNotes ?? []) out.push(...(await note(env.tx, { communeCode }, env.ctx)));
+    for (const note of deps.qrNotes ?? []) out.push(...(await note(tx, { communeCode }, ctx)));
     return out;
   };
 
   /** The photo of a person's current QR, or a message saying why there is none. */
-  async function qrReply(env: EffectEnv, personId: number | null): Promise<Reply> {
-    const { t } = env.ctx;
-    const person =
-      personId === null
-        ? await selfPerson(env.tx, env.user.id)
-        : await getPerson(env.tx, env.user.id, personId);
-    const latest = person ? await latestDeclaration(env.tx, person.id) : null;
+  async function personQr(
+    tx: Tx,
+    userId: number,
+    now: Date,
+    ctx: StepContext,
+    personId: number | null,
+  ): Promise<Reply> {
+    const { t } = ctx;
+    const person = personId === null ? await selfPerson(tx, userId) : await getPerson(tx, userId, personId);
+    const latest = person ? await latestDeclaration(tx, person.id) : null;
     if (!person || !latest) return text(t("declaration:qr.none"));
-    if (!isValidAt(latest, env.now)) return text(t("declaration:qr.expired", { name: person.fullName }));
-    const token = personalQrToken(person, latest, (await keys(env)).current);
+    if (!isValidAt(latest, now)) return text(t("declaration:qr.expired", { name: person.fullName }));
+    const signing = await loadSigningKeys(tx, { configured: deps.qrSigningKey, now });
+    const token = personalQrToken(person, latest, signing.current);
     return {
       kind: "photo",
       png: await renderQrPng(token),
-      caption: [qrCaption(person, latest, env.ctx), ...(await notesFor(env, latest.communeCode))].join("\n"),
+      caption: [qrCaption(person, latest, ctx), ...(await notesFor(tx, ctx, latest.communeCode))].join("\n"),
       fileName: "qr.png",
       qr: token,
     };
   }
+  const qrReply = (env: EffectEnv, personId: number | null) =>
+    personQr(env.tx, env.user.id, env.now, env.ctx, personId);
 
-  return {
+  const service = createDeclarationService({ validDays: deps.qrValidDays, qrReply: personQr });
+  const feature: Feature = {
     name: "declaration",
     flows: [
-      createDeclarationFlow({ followUps: deps.followUps }),
+      createDeclarationFlow({ followUps: deps.followUps, webLink: deps.webLink }),
       createQrFlow(),
       createFamilyFlow(),
       createMyDataFlow(),
@@ -98,18 +127,15 @@ export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
         return undefined;
       },
       "declaration.submit": async (e, env) => {
-        const saved = await saveDeclaration(env.tx, {
+        const saved = await service.submit(env.tx, {
           userId: env.user.id,
           personId: e.personId,
-          formVersion: e.formVersion,
           answers: e.answers,
           now: env.now,
-          validDays: deps.qrValidDays,
-          hashKey: await loadIdHashKey(env.tx, env.now),
+          ctx: env.ctx,
         });
         if (!saved) return [text(env.ctx.t("declaration:notFound"))];
-        const replies = [await qrReply(env, saved.person.kind === "self" ? null : saved.person.id)];
-        return { replies, next: e.next };
+        return { replies: [saved.reply], next: e.next };
       },
       "declaration.sendQr": async (e, env) => [await qrReply(env, e.personId)],
       "declaration.addDependent": async (e, env) => {
@@ -159,4 +185,5 @@ export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
       },
     },
   };
+  return { feature, service };
 }

@@ -3,7 +3,12 @@ import type { Reply } from "../../core/types.js";
 
 // A Reply as stored in outbox.payload (jsonb): bytes become base64 strings, everything else is kept as is.
 
-const option = z.object({ id: z.string(), label: z.string() });
+const option = z.object({
+  id: z.string(),
+  label: z.string(),
+  url: z.string().optional(),
+  webApp: z.boolean().optional(),
+});
 const options = z.array(z.array(option)).optional();
 const base64 = z.string().transform((s) => new Uint8Array(Buffer.from(s, "base64")));
 

@@ -14,6 +14,24 @@ const opts = (n: number): Option[][] => [
 const messages = (steps: SendStep[]) => steps.map((s) => (s.kind === "message" ? s.message : s.kind));
 
 describe("the engine's replies as Zalo messages", () => {
+  it("sends a link option (the web declaration) as a button that opens the address", () => {
+    const url = "https://bot.example.org/app/#t=abc.def";
+    const [step] = planReplies(
+      [{ kind: "text", text: "Open", options: [[{ id: "declaration:web", label: "Page", url }]] }],
+      words,
+    );
+    expect(step).toEqual({
+      kind: "message",
+      message: {
+        text: "Open",
+        attachment: {
+          type: "template",
+          payload: { buttons: [{ type: "oa.open.url", title: "Page", payload: { url } }] },
+        },
+      },
+    });
+  });
+
   it("sends text as it is and options as query buttons carrying the option id", () => {
     expect(messages(planReplies([{ kind: "text", text: "Hi" }], words))).toEqual([{ text: "Hi" }]);
     const [step] = planReplies(
