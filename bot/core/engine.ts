@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Db, Tx } from "../../db/client.js";
+import { cleanInput } from "./clean-input.js";
 import { DEFAULT_LANG, type I18n, type Lang } from "./i18n.js";
 import { prefetchFile } from "./prefetch.js";
 import { text } from "./replies.js";
@@ -115,7 +116,8 @@ export function createEngine(deps: EngineDeps): Engine {
     return f;
   };
 
-  async function handle(req: HandleRequest): Promise<HandleResult> {
+  async function handle(raw: HandleRequest): Promise<HandleResult> {
+    const req = { ...raw, input: cleanInput(raw.input) };
     const now = deps.clock();
     const files = await prefetchFile(req.files, req.input);
     return deps.db.transaction(async (tx) => {
