@@ -20,6 +20,7 @@ import { invitationFeature, roleInvitationKind } from "./features/invitation/ind
 import { monitoringFeature, monitoringPhoneListener } from "./features/monitoring/index.js";
 import { groupInvitationKind } from "./features/monitoring/invitation.js";
 import { scheduleMonitoringJobs } from "./features/monitoring/jobs.js";
+import { privacyFeature } from "./features/privacy/index.js";
 import { scheduleRetention } from "./features/retention/index.js";
 import { tracingFeature } from "./features/tracing/index.js";
 import { type Background, type ChannelTransport, startBackground } from "./platform/background.js";
@@ -124,6 +125,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         timeZone: config.timeZone,
         botUsername: () => app.telegram?.botInfo.username,
       }),
+      privacyFeature({ timeZone: config.timeZone, retention: config.retention }),
       tracingFeature({
         i18n,
         qrSigningKey: config.qrSigningKey,

@@ -84,6 +84,7 @@ describe.each([
     u = bot.user({ languageCode: lang });
     await u.command("declare");
     await u.press(`language:${lang}`);
+    await u.press("consent:agree");
     await u.contact(`8491${String(u.id).slice(-7)}`);
     expect(u.lastText()).toContain(t("declaration:q.fullName.ask"));
 

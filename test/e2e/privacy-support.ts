@@ -13,6 +13,7 @@ export async function registerOnTelegram(
 ): Promise<void> {
   await u.command(command);
   await u.press(`language:${lang}`);
+  await u.press("consent:agree");
   await u.contact(phone);
 }
 
@@ -20,6 +21,7 @@ export async function registerOnTelegram(
 export async function registerOnZalo(z: DatedZaloUser, phone: string): Promise<void> {
   await z.follow();
   await z.press("Tiếng Việt");
+  await z.pressOption("consent:agree");
   await z.submitInfo(phone);
 }
 

@@ -40,13 +40,14 @@ function runTerminal(
 
 describe("npm start in a terminal", () => {
   it("opens a chat where registration can be completed", async () => {
-    const { out, code } = await runTerminal(["1", "hello", "0912 345 678", "/start"], {
+    const { out, code } = await runTerminal(["1", "1", "hello", "0912 345 678", "/start"], {
       ...db.env,
       TERMINAL_CHAT: "on",
     });
     expect(code).toBe(0);
     expect(out).toContain("1) Tiếng Việt");
     expect(out).toContain("2) English");
+    expect(out).toContain("Trước khi bắt đầu");
     expect(out).toContain("(gõ số điện thoại của bạn)");
     expect(out).toContain("Tôi đang chờ số điện thoại của bạn.");
     expect(out).toContain("Đã lưu số điện thoại 0912 345 678");

@@ -21,6 +21,7 @@ import { checkIn, checkOut, checkOutCurrent, checkpointNames, userVisitor } from
 /** What other features may use of checkpoints: the longest stay (for tracing windows), the visits' purge. */
 export { scheduleAutoCheckout } from "./auto-checkout-job.js";
 export { STAY_MAX_MINUTES } from "./checkin-policy.js";
+export { checkpointsCreatedBy, eraseVisits, type HeldVisit, visitsHeldFor } from "./personal-data.js";
 export { purgeVisits } from "./visits.js";
 
 export interface CheckpointFeatureDeps {

@@ -17,17 +17,23 @@ import { deleteDraft, saveDraft } from "./drafts.js";
 import type {} from "./effects.js";
 import { createFamilyFlow } from "./family-flow.js";
 import { createDeclarationFlow } from "./flow.js";
-import { eraseMyData } from "./my-data.js";
-import { createDeleteFlow, createMyDataFlow } from "./my-data-flow.js";
 import { personalQrToken } from "./personal-qr.js";
 import { renderQrCardPdf } from "./qr-card.js";
 import { createQrFlow } from "./qr-flow.js";
 import { cardLines, qrCaption } from "./replies.js";
 
 /** What other features may use of the declaration: the latest one, its validity, the personal QR, the form's symptoms. */
-export { isValidAt, latestDeclaration } from "./declarations.js";
+export { type Declaration, isValidAt, latestDeclaration } from "./declarations.js";
 export { SYMPTOMS } from "./form.js";
+export {
+  collectMyData,
+  declarationsOf,
+  type Erased as DeclarationsErased,
+  eraseMyData,
+  type MyData,
+} from "./personal-data.js";
 export { verifyPersonalQr } from "./personal-qr.js";
+export { formatLocal } from "./time.js";
 
 export interface DeclarationFeatureDeps {
   /** QR_SIGNING_KEY: PKCS#8 PEM or base64(url) 32-byte seed; unset: generated once, kept in the database. */
@@ -38,7 +44,7 @@ export interface DeclarationFeatureDeps {
   followUps?: string[];
 }
 
-/** The health declaration, the personal QR, dependents (/family) and own data (/mydata, /delete). */
+/** The health declaration, the personal QR and dependents (/family). */
 export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
   // A configured key that cannot be read stops the start, not the first declaration.
   if (deps.qrSigningKey) parseSigningKey(deps.qrSigningKey);
@@ -66,13 +72,7 @@ export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
 
   return {
     name: "declaration",
-    flows: [
-      createDeclarationFlow({ followUps: deps.followUps }),
-      createQrFlow(),
-      createFamilyFlow(),
-      createMyDataFlow(),
-      createDeleteFlow(),
-    ],
+    flows: [createDeclarationFlow({ followUps: deps.followUps }), createQrFlow(), createFamilyFlow()],
     effects: {
       "declaration.saveDraft": async (e, env) => {
         await saveDraft(env.tx, env.user.id, draftSubject(e.personId), e, env.now);
@@ -127,20 +127,6 @@ export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
             caption: t("declaration:family.cardsCaption", { count: cards.length }),
           },
         ];
-      },
-      "declaration.erase": async (_e, env) => {
-        const erased = await eraseMyData(env.tx, env.user.id);
-        const { t } = env.ctx;
-        const lines = [
-          t("declaration:mydata.erased.title"),
-          t("declaration:mydata.erased.declarations", { count: erased.declarations }),
-          t("declaration:mydata.erased.dependents", { count: erased.dependents }),
-          t("declaration:mydata.erased.drafts", { count: erased.drafts }),
-          erased.self ? t("declaration:mydata.erased.self") : "",
-          erased.phone ? t("declaration:mydata.erased.phone") : "",
-          t("declaration:mydata.erased.kept"),
-        ];
-        return [text(lines.filter(Boolean).join("\n"))];
       },
     },
   };
