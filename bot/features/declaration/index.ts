@@ -23,7 +23,8 @@ import { createQrFlow } from "./qr-flow.js";
 import { cardLines, qrCaption } from "./replies.js";
 
 /** What other features may use of the declaration: the latest one, its validity, the personal QR, the form's symptoms. */
-export { type Declaration, isValidAt, latestDeclaration } from "./declarations.js";
+export { type Declaration, isValidAt, latestDeclaration, purgeDeclarations } from "./declarations.js";
+export { purgeDrafts } from "./drafts.js";
 export { SYMPTOMS } from "./form.js";
 export {
   collectMyData,
