@@ -36,6 +36,7 @@ let bot: TestBot;
 let managerId: number;
 let groupId: number;
 let cpCode: string;
+let cpId: number;
 let officer: ScriptedUser;
 const PHONE_A = "84916000001";
 const PHONE_B = "84916000002";
@@ -109,6 +110,7 @@ beforeAll(async () => {
     now,
   );
   cpCode = cp.code;
+  cpId = cp.id;
 });
 afterAll(async () => {
   await bot?.stop();
@@ -181,6 +183,29 @@ describe("consent, /mydata and /delete end to end", () => {
     expect(json.monitoring[0].reports).toHaveLength(1);
     expect(json.people[0].declarations).toHaveLength(1);
     expect(files[1]!.bytes.toString("utf8")).toContain("Chợ Hôm");
+  });
+
+  it("a group manager's member view and a visit-log export each add an audit row naming whose data it was", async () => {
+    const db = bot.app.database.db;
+    const manager = bot.user({ id: 7001 });
+    const aId = await userIdOf(a);
+    const rowsOf = (action: string) => db.select().from(auditLog).where(eq(auditLog.action, action));
+    expect(await rowsOf("monitoring.members")).toHaveLength(0);
+    await manager.command("group");
+    expect((await rowsOf("monitoring.status")).at(-1)?.subjectUserIds).toContain(aId);
+    const view = await manager.pressData(`mgroup:mem:${groupId}`);
+    expect(`${said(manager, view)}${JSON.stringify(manager.keyboard())}`).toContain("Phạm Thị Xoá");
+    const [members] = await rowsOf("monitoring.members");
+    expect(members).toMatchObject({ actorUserId: managerId, scopeType: "group", scopeId: String(groupId) });
+    expect(members?.subjectUserIds).toContain(aId);
+
+    const before = (await rowsOf("checkpoint.export")).length;
+    await manager.command("visitors");
+    const exported = await manager.pressData(`visitors:x:${cpId}:1`);
+    expect(documentsSince(manager, exported).length).toBeGreaterThan(0);
+    const exports = await rowsOf("checkpoint.export");
+    expect(exports).toHaveLength(before + 1);
+    expect(exports.at(-1)?.subjectUserIds).toContain(aId);
   });
 
   it("after /delete, the summary matches the database, a new trace has no row for them and no reminder comes", async () => {
