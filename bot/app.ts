@@ -29,8 +29,14 @@ import { type HttpServer, type RouteHandler, startHttpServer } from "./platform/
 import { createLogger } from "./platform/logger.js";
 import { createMetrics } from "./platform/metrics.js";
 import { markReachable } from "./platform/outbox/enqueue.js";
+import { publishKeys } from "./shared/qr/published-keys.js";
+import { loadSigningKeys } from "./shared/qr/signing-keys.js";
+import { TOKEN_PREFIX } from "./shared/qr/token.js";
 import { ensureTelegramAdmins } from "./shared/roles.js";
 import { findOrCreateUser, usersPort } from "./shared/users.js";
+
+/** Where the public keys of the personal QR are served (see README, "Verifying personal QR codes elsewhere"). */
+export const QR_KEYS_PATH = "/qr/keys";
 
 export interface AppOptions {
   clock?: () => Date;
@@ -192,7 +198,28 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       logger.info({ path: ZALO_WEBHOOK_PATH }, "zalo webhook ready");
     }
     if (config.port !== undefined) {
-      app.http = await startHttpServer({ port: config.port, logger, metrics, ping: database.ping, routes });
+      const getRoutes = new Map<string, RouteHandler>([
+        [
+          QR_KEYS_PATH,
+          async (_req, res) => {
+            const keys = await loadSigningKeys(database.db, {
+              configured: config.qrSigningKey,
+              now: clock(),
+            });
+            const doc = publishKeys(keys, { tokenPrefix: TOKEN_PREFIX, tokenValidDays: config.qrValidDays });
+            res.writeHead(200, { "content-type": "application/json", "cache-control": "max-age=300" });
+            res.end(JSON.stringify(doc));
+          },
+        ],
+      ]);
+      app.http = await startHttpServer({
+        port: config.port,
+        logger,
+        metrics,
+        ping: database.ping,
+        routes,
+        getRoutes,
+      });
       const http = app.http;
       stops.push(() => http.close());
     }

@@ -12,6 +12,8 @@ export interface HttpDeps {
   ping: () => Promise<boolean>;
   /** POST routes by exact path (webhooks). */
   routes: Map<string, RouteHandler>;
+  /** GET routes by exact path (public documents such as `/qr/keys`). */
+  getRoutes?: Map<string, RouteHandler>;
 }
 
 export interface HttpServer {
@@ -37,7 +39,12 @@ export async function startHttpServer(deps: HttpDeps): Promise<HttpServer> {
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(deps.metrics.render());
         return;
       }
-      const route = req.method === "POST" ? deps.routes.get(path) : undefined;
+      const route =
+        req.method === "POST"
+          ? deps.routes.get(path)
+          : req.method === "GET"
+            ? deps.getRoutes?.get(path)
+            : undefined;
       if (route) return await route(req, res);
       json(res, 404, { error: "not found" });
     } catch (err) {
