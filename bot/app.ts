@@ -13,16 +13,16 @@ import { createEngine, type Engine } from "./core/engine.js";
 import { createI18n } from "./core/i18n.js";
 import { withPhoneListeners } from "./core/phone-listeners.js";
 import { accountFeature } from "./features/account/index.js";
-import { scheduleAutoCheckout } from "./features/checkpoint/auto-checkout-job.js";
 import { checkpointFeature } from "./features/checkpoint/index.js";
 import { declarationFeature } from "./features/declaration/index.js";
 import { invitationFeature, roleInvitationKind } from "./features/invitation/index.js";
 import { monitoringFeature, monitoringPhoneListener } from "./features/monitoring/index.js";
 import { groupInvitationKind } from "./features/monitoring/invitation.js";
-import { scheduleMonitoringJobs } from "./features/monitoring/jobs.js";
 import { privacyFeature } from "./features/privacy/index.js";
-import { scheduleRetention } from "./features/retention/index.js";
+import { riskFeature, riskQrNote, riskStatsSection, riskVenueNotes } from "./features/risk/index.js";
+import { safetyFeature, safetyStatsSection, safetyVenueNotes } from "./features/safety/index.js";
 import { tracingFeature } from "./features/tracing/index.js";
+import { scheduleJobs } from "./jobs.js";
 import { type Background, type ChannelTransport, startBackground } from "./platform/background.js";
 import type { Config } from "./platform/config.js";
 import { type HttpServer, type RouteHandler, startHttpServer } from "./platform/http.js";
@@ -120,12 +120,16 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         qrSigningKey: config.qrSigningKey,
         qrValidDays: config.qrValidDays,
         followUps: ["checkin"],
+        qrNotes: [riskQrNote()],
       }),
       checkpointFeature({
         botUsername: () => app.telegram?.botInfo.username,
         qrSigningKey: config.qrSigningKey,
         dailyCap: config.checkinDailyCap,
+        notes: [safetyVenueNotes(), riskVenueNotes()],
       }),
+      safetyFeature({ validDays: config.safety.validDays }),
+      riskFeature({ i18n, matrix: config.riskMatrix }),
       monitoringFeature({
         i18n,
         timeZone: config.timeZone,
@@ -137,6 +141,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         qrSigningKey: config.qrSigningKey,
         botUsername: () => app.telegram?.botInfo.username,
         bufferMinutes: config.traceBufferMinutes,
+        statsSections: [riskStatsSection(), safetyStatsSection()],
       }),
     ],
     clock,
@@ -261,14 +266,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     app.background = startBackground({ config, database, logger, clock, transports });
     const background = app.background;
     stops.push(() => background.stop());
-    scheduleAutoCheckout(background.scheduler, { db: database.db, clock });
-    scheduleMonitoringJobs(background.scheduler, {
-      db: database.db,
-      i18n,
-      timeZone: config.timeZone,
-      ...config.monitoring,
-    });
-    scheduleRetention(background.scheduler, { db: database.db, logger, policy: config.retention });
+    scheduleJobs(background.scheduler, { config, db: database.db, i18n, logger, clock });
   } catch (err) {
     await Promise.allSettled(stops.map((s) => s()));
     await database.close();

@@ -6,11 +6,11 @@ import { prefetchFile } from "./prefetch.js";
 import { text } from "./replies.js";
 import { claimUpdate, loadSessionForUpdate, saveSession } from "./session-store.js";
 import type {
+  AnyFlow,
   Channel,
   Effect,
   EffectMap,
   FileSource,
-  Flow,
   FlowState,
   Input,
   Reply,
@@ -60,7 +60,7 @@ export interface Gate {
 /** One feature's contribution to the dialog: its flows, effect handlers, deep links, idle input. */
 export interface Feature {
   name: string;
-  flows?: Flow[];
+  flows?: AnyFlow[];
   effects?: Partial<EffectHandlers>;
   deepLinks?: DeepLink[];
   /** Input that arrives while no flow is active (a typed short code, a photo of a QR); null: not mine. */
@@ -157,7 +157,7 @@ export function createEngine(deps: EngineDeps): Engine {
           loaded,
         };
       };
-      const withLoad = async (f: Flow, state: FlowState | null, input: Input | null, payload?: string) =>
+      const withLoad = async (f: AnyFlow, state: FlowState | null, input: Input | null, payload?: string) =>
         context(f.load ? await f.load({ tx, user, now, state, input, payload }) : undefined);
 
       const gated = () => Boolean(gate?.needed(user));

@@ -66,15 +66,16 @@ export interface FlowState {
   resume?: { flow: string; step: string; data: Record<string, unknown> };
 }
 
-export interface StepContext {
+/** What a step knows; `L` is what its flow's `load` returned (undefined for flows without one). */
+export interface StepContext<L = unknown> {
   now: Date;
   lang: Lang;
   t: TFunction;
   user: UserView;
   timeZone: string;
   channel: Channel;
-  /** What the flow's `load` read from the database for this step (undefined for flows without one). */
-  loaded?: unknown;
+  /** What the flow's `load` read from the database for this step. */
+  loaded: L;
 }
 
 /**
@@ -98,22 +99,28 @@ export interface StepResult {
   next?: { flow: string; payload?: string };
 }
 
-export interface Flow {
+interface FlowSteps<L> {
   name: string;
-  /**
-   * Reads what the steps need from the database (a previous declaration, a person's groups…) before
-   * `start` or `step` runs; the result arrives as `ctx.loaded`. Keeps the steps pure.
-   */
-  load?(env: LoadEnv): Promise<unknown>;
   /** Commands that start this flow from anywhere. */
   commands?: string[];
   /** Flows that need a verified phone start registration first and come back here. */
   requiresPhone?: boolean;
-  start(ctx: StepContext, payload: string): StepResult;
-  step(state: FlowState, input: Input, ctx: StepContext): StepResult;
+  start(ctx: StepContext<L>, payload: string): StepResult;
+  step(state: FlowState, input: Input, ctx: StepContext<L>): StepResult;
   /** The current question again, after /help, /lang or an input the step did not expect. */
-  prompt(state: FlowState, ctx: StepContext): Reply[];
+  prompt(state: FlowState, ctx: StepContext<L>): Reply[];
 }
+
+/**
+ * A conversation. `L` is what its `load` reads from the database (a previous declaration, a person's
+ * groups…) before `start`, `step` or `prompt` runs; it arrives typed as `ctx.loaded`, keeping the steps pure.
+ * A flow with no `load` has `L = undefined`; one with an `L` must have a `load`.
+ */
+export type Flow<L = undefined> = FlowSteps<L> &
+  ([L] extends [undefined] ? { load?: undefined } : { load(env: LoadEnv): Promise<L> });
+
+/** Any flow, whatever it loads: what features hand to the engine. */
+export type AnyFlow = FlowSteps<unknown> & { load?(env: LoadEnv): Promise<unknown> };
 
 export interface LoadEnv {
   tx: Tx;

@@ -1,7 +1,6 @@
 import type { Logger } from "pino";
 import type { Database } from "../../db/client.js";
 import type { Config } from "./config.js";
-import { purgeOutbox } from "./outbox/enqueue.js";
 import { senderLock } from "./outbox/lock.js";
 import { createOutboxSender } from "./outbox/sender.js";
 import type { OutboxTransport } from "./outbox/sender-types.js";
@@ -13,7 +12,7 @@ export interface ChannelTransport {
   transport: OutboxTransport;
 }
 
-import { createScheduler, purgeJobRuns, type Scheduler } from "./scheduler.js";
+import { createScheduler, type Scheduler } from "./scheduler.js";
 
 export interface Background {
   scheduler: Scheduler;
@@ -59,12 +58,6 @@ export function startBackground(deps: BackgroundDeps): Background {
     timeZone: config.timeZone,
     logger,
     clock: deps.clock,
-  });
-  scheduler.every("housekeeping", "30 3 * * *", async ({ at }) => {
-    const monthAgo = new Date(at.getTime() - 30 * 86_400_000);
-    const outboxRows = await purgeOutbox(database.db, monthAgo);
-    const jobRuns = await purgeJobRuns(database.db, monthAgo);
-    logger.info({ outboxRows, jobRuns }, "housekeeping");
   });
 
   return {

@@ -95,6 +95,9 @@ const envSchema = z.object({
   DRAFT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   TRACE_BUFFER_MINUTES: z.coerce.number().int().min(0).max(240).default(15),
   CHECKIN_DAILY_CAP: z.coerce.number().int().min(0).max(1000).default(30),
+  SAFETY_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  SAFETY_REMIND_HOURS: z.coerce.number().int().min(1).max(240).default(24),
+  RISK_MATRIX: optionalString,
   OUTBOX_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(25),
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
@@ -161,6 +164,10 @@ export interface Config {
   traceBufferMinutes: number;
   /** Check-ins a person may make by themselves per local day; null: no cap. */
   checkinDailyCap: number | null;
+  /** How long a venue's self-assessment counts, and how long before it lapses its managers are reminded. */
+  safety: { validDays: number; remindHours: number };
+  /** RISK_MATRIX: the area-level threshold matrix as JSON (checked by the risk feature at start); unset: built in. */
+  riskMatrix?: string;
 }
 
 export class ConfigError extends Error {
@@ -226,6 +233,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     traceBufferMinutes: e.TRACE_BUFFER_MINUTES,
     checkinDailyCap: e.CHECKIN_DAILY_CAP === 0 ? null : e.CHECKIN_DAILY_CAP,
+    safety: { validDays: e.SAFETY_VALID_DAYS, remindHours: e.SAFETY_REMIND_HOURS },
+    riskMatrix: e.RISK_MATRIX,
     outbox: {
       ratePerSecond: e.OUTBOX_RATE_PER_SECOND,
       leaseSeconds: e.OUTBOX_LEASE_SECONDS,

@@ -10,7 +10,11 @@ export interface Slot {
   at: Date;
 }
 
-export type JobRun = (slot: Slot) => Promise<void>;
+/** What a run did, in counts (sent, skipped by rule…): the scheduler logs it with the run's duration. */
+export type JobSummary = Record<string, number | string | boolean | null | Record<string, number>>;
+
+// biome-ignore lint/suspicious/noConfusingVoidType: a job with nothing to count returns nothing
+export type JobRun = (slot: Slot) => Promise<JobSummary | undefined | void>;
 
 export interface SchedulerLogger {
   info(obj: object, msg?: string): void;
@@ -95,8 +99,9 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     if (!(await claimSlot(db, name, slot.key, clock()))) return false;
     const started = Date.now();
     let error: string | null = null;
+    let summary: JobSummary | undefined;
     try {
-      await run(slot);
+      summary = (await run(slot)) ?? undefined;
       return true;
     } catch (err) {
       error = String(err).slice(0, 1000);
@@ -107,7 +112,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         .set({ finishedAt: clock(), error })
         .where(and(eq(jobRuns.name, name), eq(jobRuns.slotKey, slot.key)))
         .catch((err: unknown) => log.error({ err, job: name }, "job: recording the run failed"));
-      log.info({ job: name, slot: slot.key, ms: Date.now() - started, failed: error !== null }, "job ran");
+      log.info(
+        { job: name, slot: slot.key, ms: Date.now() - started, failed: error !== null, summary },
+        "job ran",
+      );
     }
   }
 

@@ -8,6 +8,8 @@ export interface PosterInput {
   url: string;
   name: string;
   address: string;
+  /** Lines under the address: the venue's safety rating and its date, the area's level. */
+  status?: string[];
   shortCode: string;
   heading: string;
   instructions: string[];
@@ -74,12 +76,22 @@ function layout(p: PosterInput, f: number): { ops: DrawOp[]; fits: boolean } {
     { size: address.size, weight: "regular", color: GREY },
   );
   ops.push(...nameBlock.ops, ...addressBlock.ops);
+  let above = addressBlock.bottom;
+  if (p.status && p.status.length > 0) {
+    const statusBlock = textBlock(
+      p.status,
+      { ...center, top: above + 6, lineHeight: 16 },
+      { size: 13, weight: "bold", color: GREEN },
+    );
+    ops.push(...statusBlock.ops);
+    above = statusBlock.bottom;
+  }
 
   // The box includes the quiet zone, so the white space around the code is part of the 60 % of the width.
   const matrix = qrMatrix(p.url);
   const box = A4.width * 0.6 * f;
   const qrSize = (box * matrix.size) / (matrix.size + 2 * QR_QUIET_ZONE);
-  const qrTop = addressBlock.bottom + 4;
+  const qrTop = above + 4;
   ops.push({ kind: "qr", matrix, x: (A4.width - qrSize) / 2, y: qrTop + (box - qrSize) / 2, size: qrSize });
 
   const code = shortCodeOps(p.shortCode, qrTop + box + 2, width);

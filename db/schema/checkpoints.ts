@@ -48,6 +48,14 @@ export const checkpoints = pgTable(
   ],
 );
 
+/** How a visit began: a deep link, a photo of the poster, its typed short code, or by staff. */
+export const VISIT_METHODS = ["link", "photo", "code", "staff_qr", "staff_manual"] as const;
+export type VisitMethod = (typeof VISIT_METHODS)[number];
+
+/** How a visit ended (see `visits.endedHow`). */
+export const VISIT_ENDINGS = ["manual", "automatic", "superseded"] as const;
+export type VisitEnding = (typeof VISIT_ENDINGS)[number];
+
 /**
  * One stay at a checkpoint. The visitor is an account holder (`userId`), a dependent scanned by staff
  * (`personId`, no `userId`), or someone without a smartphone checked in by name and phone (`visitorName`,
@@ -68,15 +76,14 @@ export const visits = pgTable(
     visitorKey: text("visitor_key").notNull(),
     visitorName: text("visitor_name"),
     visitorPhone: text("visitor_phone"),
-    /** link | photo | code | staff_qr | staff_manual */
-    method: text("method").notNull(),
+    method: text("method", { enum: VISIT_METHODS }).notNull(),
     checkedInBy: bigint("checked_in_by", { mode: "number" }).references(() => users.id, {
       onDelete: "set null",
     }),
     checkedInAt: at("checked_in_at").notNull(),
     autoCheckoutAt: at("auto_checkout_at").notNull(),
     checkedOutAt: at("checked_out_at"),
-    endedHow: text("ended_how"),
+    endedHow: text("ended_how", { enum: VISIT_ENDINGS }),
   },
   (t) => [
     // Tracing: who was at this place (or its parts) when, and where was this person when.

@@ -7,6 +7,8 @@ export * from "./core.js";
 export * from "./declarations.js";
 export * from "./monitoring.js";
 export * from "./outbox.js";
+export * from "./risk.js";
 export * from "./roles.js";
+export * from "./safety.js";
 export * from "./tracing.js";
 export * from "./zalo.js";

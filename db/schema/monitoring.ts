@@ -49,7 +49,21 @@ export const monitoringGroups = pgTable(
   ],
 );
 
-export type MemberStatus = "pending" | "invited" | "active" | "released" | "removed";
+export const MEMBER_STATUSES = ["pending", "invited", "active", "released", "removed"] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
+/**
+ * The statuses of someone still in a group: listed (not yet registered), invited (registered, not yet
+ * linked) or active. Every query for current members uses this list, and so does the index below.
+ */
+export const LIVE_MEMBER_STATUSES = [
+  "pending",
+  "invited",
+  "active",
+] as const satisfies readonly MemberStatus[];
+export type LiveMemberStatus = (typeof LIVE_MEMBER_STATUSES)[number];
+
+export const MEMBER_SOURCES = ["list", "link"] as const;
 
 /**
  * One person followed by a group, with their own period. `userId` is the account that reports and gets the
@@ -72,8 +86,8 @@ export const monitoringMembers = pgTable(
     room: text("room"),
     startsOn: day("starts_on").notNull(),
     endsOn: day("ends_on").notNull(),
-    status: text("status").notNull().$type<MemberStatus>(),
-    source: text("source").notNull().$type<"list" | "link">(),
+    status: text("status", { enum: MEMBER_STATUSES }).notNull(),
+    source: text("source", { enum: MEMBER_SOURCES }).notNull(),
     linkedAt: at("linked_at"),
     /** No reminders before this time (the manager paused them, e.g. a stay in hospital). */
     pausedUntil: at("paused_until"),
@@ -85,7 +99,9 @@ export const monitoringMembers = pgTable(
     // One live entry per listed phone, per account holder, per dependent in a group.
     uniqueIndex("monitoring_members_phone_uq")
       .on(t.groupId, t.phone)
-      .where(sql`${t.phone} is not null and ${t.status} in ('pending', 'invited', 'active')`),
+      .where(
+        sql`${t.phone} is not null and ${t.status} in (${sql.raw(LIVE_MEMBER_STATUSES.map((s) => `'${s}'`).join(", "))})`,
+      ),
     uniqueIndex("monitoring_members_self_uq")
       .on(t.groupId, t.userId)
       .where(sql`${t.personId} is null and ${t.userId} is not null and ${t.status} = 'active'`),

@@ -376,11 +376,11 @@ describe("retention", () => {
         visitorKey: `w:+8491301000${i}`,
         visitorName: "Old visitor",
         visitorPhone: `+8491301000${i}`,
-        method: "staff_manual",
+        method: "staff_manual" as const,
         checkedInAt: old,
         autoCheckoutAt: new Date(old.getTime() + 4 * 3600_000),
         checkedOutAt: new Date(old.getTime() + 3600_000),
-        endedHow: "manual",
+        endedHow: "manual" as const,
       })),
     );
     const group = (closedDaysAgo: number) => ({

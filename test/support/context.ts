@@ -5,7 +5,7 @@ const i18n = createI18n();
 
 export function stepContext(
   opts: { lang?: Lang; user?: Partial<UserView>; channel?: Channel; now?: Date } = {},
-): StepContext {
+): StepContext<undefined> {
   const lang = opts.lang ?? "vi";
   return {
     now: opts.now ?? new Date("2026-11-26T03:00:00Z"),
@@ -14,6 +14,7 @@ export function stepContext(
     user: { id: 1, lang, phone: null, ...opts.user },
     timeZone: "Asia/Ho_Chi_Minh",
     channel: opts.channel ?? "telegram",
+    loaded: undefined,
   };
 }
 

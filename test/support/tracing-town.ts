@@ -185,11 +185,11 @@ export async function buildTown(
           visitorKey: r.key,
           visitorName: r.key.startsWith("w:") ? r.name : null,
           visitorPhone: r.key.startsWith("w:") ? r.phone : null,
-          method: r.key.startsWith("u:") ? "link" : "staff_manual",
+          method: r.key.startsWith("u:") ? ("link" as const) : ("staff_manual" as const),
           checkedInAt: v.start,
           autoCheckoutAt: new Date(v.start.getTime() + 240 * 60_000),
           checkedOutAt: v.end,
-          endedHow: "manual",
+          endedHow: "manual" as const,
         };
       }),
     );

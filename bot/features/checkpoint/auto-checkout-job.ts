@@ -22,7 +22,7 @@ export function scheduleAutoCheckout(
   scheduler: Scheduler,
   opts: { db: DbOrTx; clock: () => Date; cron?: string },
 ): void {
-  scheduler.every(AUTO_CHECKOUT_JOB, opts.cron ?? AUTO_CHECKOUT_CRON, async () => {
-    await autoCheckout(opts.db, opts.clock());
-  });
+  scheduler.every(AUTO_CHECKOUT_JOB, opts.cron ?? AUTO_CHECKOUT_CRON, () =>
+    autoCheckout(opts.db, opts.clock()),
+  );
 }

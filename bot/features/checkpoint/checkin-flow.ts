@@ -9,15 +9,17 @@ import {
   normalizeShortCode,
 } from "./checkpoints.js";
 import type {} from "./effects.js";
+import { CHECKIN_FLOW, checkinOptions } from "./options.js";
 
-export const CHECKIN_FLOW = "checkin";
+export { CHECKIN_FLOW };
+
 /** Internal payloads of the check-in flow besides the deep link: a decoded photo, a typed short code. */
 const PHOTO_PREFIX = "ph_";
 const TYPED_PREFIX = "sc_";
 
 export const photoPayload = (code: string) => `${PHOTO_PREFIX}${code}`;
 export const typedPayload = (shortCode: string) => `${TYPED_PREFIX}${shortCode}`;
-export const checkoutOption = (visitId: number) => `${CHECKIN_FLOW}:out:${visitId}`;
+export const checkoutOption = (visitId: number) => checkinOptions.build("out", visitId);
 
 /**
  * The flow to start once the declaration is submitted, given as the declaration's start payload (the way
@@ -62,13 +64,13 @@ async function load(env: LoadEnv): Promise<Loaded> {
  * `/start cp_<code>` (and a decoded poster photo, and a typed short code): someone who has not declared yet
  * is taken through the declaration first, and comes back here when it is sent.
  */
-export function createCheckinFlow(): Flow {
+export function createCheckinFlow(): Flow<Loaded> {
   return {
     name: CHECKIN_FLOW,
     requiresPhone: true,
     load,
     start(ctx, payload) {
-      const l = ctx.loaded as Loaded;
+      const l = ctx.loaded;
       if (!l.checkpoint) {
         const key = l.method === "code" ? "checkpoint:checkin.unknownCode" : "checkpoint:checkin.unknown";
         return end([text(ctx.t(key))]);
@@ -102,8 +104,8 @@ const IMAGE = /^image\/(jpeg|png|webp)$/;
  */
 export function checkinIdle(input: Input, ctx: StepContext): StepResult | null {
   if (input.kind === "option") {
-    const m = new RegExp(`^${CHECKIN_FLOW}:out:(\\d{1,15})$`).exec(input.data);
-    return m ? end([], { effects: [{ type: "checkpoint.checkout", visitId: Number(m[1]) }] }) : null;
+    const out = checkinOptions.match(input, "out");
+    return out ? end([], { effects: [{ type: "checkpoint.checkout", visitId: out[0] }] }) : null;
   }
   if (input.kind === "text") {
     const code = normalizeShortCode(input.text);

@@ -8,20 +8,31 @@ import { loadSigningKeys } from "../../shared/qr/signing-keys.js";
 import { ForbiddenError } from "../../shared/roles.js";
 import { checkinIdle, createCheckinFlow, createCheckoutFlow, photoPayload } from "./checkin-flow.js";
 import { DEFAULT_DAILY_CAP } from "./checkin-policy.js";
-import { CHECKPOINT_LINK_PREFIX, checkpointCodeInQr, checkpointsOf } from "./checkpoints.js";
+import { CHECKPOINT_LINK_PREFIX, checkpointById, checkpointCodeInQr, checkpointsOf } from "./checkpoints.js";
 import type { CheckpointEffectType } from "./effects.js";
 import { manageEffects } from "./manage-effects.js";
 import { createCheckpointRegisterFlow } from "./register-flow.js";
 import { checkinReply, checkoutReply } from "./replies.js";
 import { staffManual, staffScanToken } from "./scan-effects.js";
 import { createScanFlow } from "./scan-flow.js";
+import { checkinNotes, type VenueNotes } from "./venue-notes.js";
 import { createVisitorsFlow, visitorsMenu } from "./visitors-flow.js";
 import { checkIn, checkOut, checkOutCurrent, checkpointNames, userVisitor } from "./visits.js";
 
 /** What other features may use of checkpoints: the longest stay (for tracing windows), the visits' purge. */
 export { scheduleAutoCheckout } from "./auto-checkout-job.js";
 export { STAY_MAX_MINUTES } from "./checkin-policy.js";
+/** For venue notes (safety rating, area level): the place, its parts and who runs it. */
+export {
+  type Checkpoint,
+  checkpointById,
+  checkpointsOf,
+  lineage,
+  requireCheckpointRole,
+} from "./checkpoints.js";
 export { checkpointsCreatedBy, eraseVisits, type HeldVisit, visitsHeldFor } from "./personal-data.js";
+export type { VenueNotes, ViText } from "./venue-notes.js";
+export { posterOption } from "./visitors-flow.js";
 export { purgeVisits } from "./visits.js";
 
 export interface CheckpointFeatureDeps {
@@ -36,6 +47,8 @@ export interface CheckpointFeatureDeps {
   /** How long a staff invitation link works (default 7 days). */
   staffInviteDays?: number;
   decoder?: QrDecoder;
+  /** Lines and buttons other features add to the check-in confirmation, the poster and the manager's menu. */
+  notes?: VenueNotes[];
 }
 
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -45,6 +58,7 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
   const botUsername = deps.botUsername ?? (() => undefined);
   const cap = deps.dailyCap === undefined ? DEFAULT_DAILY_CAP : deps.dailyCap;
   const maxBytes = deps.maxPhotoBytes ?? MAX_PHOTO_BYTES;
+  const notes = deps.notes ?? [];
   let decoder = deps.decoder;
   // The WebAssembly decoder is instantiated on the first photo, not at start.
   const qr = () => {
@@ -58,7 +72,7 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
     text(ctx.t(`checkpoint:photo.${reason}`, { mb: Math.round(maxBytes / 1024 / 1024) }));
 
   const effects: Pick<EffectHandlers, CheckpointEffectType> = {
-    ...manageEffects({ botUsername, staffInviteDays: deps.staffInviteDays ?? 7 }),
+    ...manageEffects({ botUsername, staffInviteDays: deps.staffInviteDays ?? 7, notes }),
 
     "checkpoint.checkin": async (e, env) => {
       const outcome = await checkIn(env.tx, {
@@ -69,7 +83,9 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
         cap,
         timeZone: env.ctx.timeZone,
       });
-      return checkinReply(outcome, e.name, env.ctx);
+      const cp = outcome.kind === "checked_in" ? await checkpointById(env.tx, e.checkpointId) : null;
+      const lines = cp ? await checkinNotes(notes, env.tx, cp, env.ctx) : [];
+      return checkinReply(outcome, e.name, env.ctx, lines);
     },
     "checkpoint.checkout": async (e, env) => {
       const outcome = await checkOut(env.tx, env.user.id, e.visitId, env.now);

@@ -14,6 +14,7 @@ import {
   rotateCheckpointCode,
 } from "./checkpoints.js";
 import { checkpointLink, posterInput, summaryReply } from "./replies.js";
+import { extraButtons, posterNotes, type VenueNotes } from "./venue-notes.js";
 import { type ExportLabels, visitTable } from "./visit-export.js";
 import { exportVisits, visitorSummary } from "./visit-log.js";
 import { managerButtons } from "./visitors-flow.js";
@@ -21,6 +22,7 @@ import { managerButtons } from "./visitors-flow.js";
 export interface ManageDeps {
   botUsername: () => string | undefined;
   staffInviteDays: number;
+  notes: VenueNotes[];
 }
 
 const invitationLink = (payload: string, bot: string | undefined) =>
@@ -31,7 +33,8 @@ async function posterReplies(cp: Checkpoint, env: EffectEnv, deps: ManageDeps): 
   const { t } = env.ctx;
   const parent = cp.parentId ? await checkpointById(env.tx, cp.parentId) : null;
   const bot = deps.botUsername();
-  const input = posterInput(cp, parent, t, bot);
+  const status = await posterNotes(deps.notes, env.tx, cp, env.ctx);
+  const input = posterInput(cp, parent, t, bot, status);
   const slug = `poster-${cp.shortCode}`;
   const [png, pdf] = await Promise.all([renderPosterPng(input), renderPosterPdf(input)]);
   return [
@@ -111,7 +114,9 @@ export function manageEffects(deps: ManageDeps): {
       return [
         text(t("checkpoint:register.created", { name: cp.name, code: displayShortCode(cp.shortCode) })),
         ...(await posterReplies(cp, env, deps)),
-        text(t("checkpoint:register.next"), { options: managerButtons(cp.id, env.ctx) }),
+        text(t("checkpoint:register.next"), {
+          options: managerButtons(cp.id, env.ctx, extraButtons(deps.notes, cp.id, env.ctx)),
+        }),
       ];
     },
     "checkpoint.view": async (e, env) => {
@@ -121,7 +126,8 @@ export function manageEffects(deps: ManageDeps): {
         now: env.now,
         timeZone: env.ctx.timeZone,
       });
-      return [summaryReply(summary, env.ctx, e.edit ?? false)];
+      const extra = extraButtons(deps.notes, e.checkpointId, env.ctx);
+      return [summaryReply(summary, env.ctx, e.edit ?? false, extra)];
     },
     "checkpoint.export": async (e, env) => {
       const log = await exportVisits(env.tx, {

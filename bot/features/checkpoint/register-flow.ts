@@ -48,7 +48,7 @@ function typed(input: Input): string | undefined {
   return input.kind === "text" ? input.text.trim().replace(/\s+/g, " ") : undefined;
 }
 
-function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
+function step(state: FlowState, input: Input, ctx: StepContext<Loaded | undefined>): StepResult {
   const d = readData(state.data);
   if (!d) return end([text(ctx.t("common:error"))]);
   const again = (key: string, vars?: Record<string, string>) => retry(state, d, key, ctx, vars);
@@ -95,7 +95,7 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
       const hit = v ? d.matches?.find((m) => m.code === v) : undefined;
       if (hit) return ask("detail", { ...d, commune: hit }, ctx);
       const name = typed(input);
-      const l = ctx.loaded as Loaded | undefined;
+      const l = ctx.loaded;
       if (!name || l?.kind !== "commune") return again("checkpoint:register.useButtons");
       if (!l.hasUnits) {
         if (name.length < 2 || name.length > 80) return again("checkpoint:register.badCommune");
@@ -151,8 +151,8 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
   return end([text(ctx.t("common:error"))]);
 }
 
-function start(ctx: StepContext): StepResult {
-  const l = ctx.loaded as Loaded | undefined;
+function start(ctx: StepContext<Loaded | undefined>): StepResult {
+  const l = ctx.loaded;
   const parents = l?.kind === "start" ? l.parents : [];
   const d: Data = { parents };
   const intro = ctx.t("checkpoint:register.intro");
@@ -160,7 +160,7 @@ function start(ctx: StepContext): StepResult {
 }
 
 /** /checkpoint: registers a checkpoint (or a part of one the person manages) by chat. */
-export function createCheckpointRegisterFlow(): Flow {
+export function createCheckpointRegisterFlow(): Flow<Loaded | undefined> {
   return {
     name: FLOW,
     commands: ["checkpoint"],

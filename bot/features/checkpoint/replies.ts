@@ -1,6 +1,6 @@
 import type { TFunction } from "i18next";
 import { text } from "../../core/replies.js";
-import type { Reply, StepContext } from "../../core/types.js";
+import type { Option, Reply, StepContext } from "../../core/types.js";
 import type { PosterInput } from "../../render/poster.js";
 import { localDay, localTime } from "../../shared/local-time.js";
 import { checkoutOption } from "./checkin-flow.js";
@@ -22,6 +22,7 @@ export function posterInput(
   parent: Checkpoint | null,
   t: TFunction,
   botUsername: string | undefined,
+  status: string[] = [],
 ): PosterInput {
   const vi = (key: string, vars: Record<string, string> = {}) => t(key, { ...vars, lng: "vi" });
   const code = displayShortCode(cp.shortCode);
@@ -29,6 +30,7 @@ export function posterInput(
     url: checkpointLink(cp.code, botUsername),
     name: parent ? `${cp.name} — ${parent.name}` : cp.name,
     address: cp.address,
+    status,
     shortCode: code,
     heading: vi("checkpoint:poster.heading"),
     instructions: [
@@ -62,7 +64,12 @@ const checkoutButton = (visitId: number, t: TFunction) => [
 ];
 
 /** The answer to a check-in the visitor made: confirmation with Check out, "already", or the cap. */
-export function checkinReply(outcome: CheckinOutcome, place: string, ctx: StepContext): Reply[] {
+export function checkinReply(
+  outcome: CheckinOutcome,
+  place: string,
+  ctx: StepContext,
+  notes: string[] = [],
+): Reply[] {
   const { t, timeZone } = ctx;
   if (outcome.kind === "capped") return [text(t("checkpoint:checkin.capped", { cap: outcome.cap }))];
   if (outcome.kind === "already") {
@@ -80,6 +87,7 @@ export function checkinReply(outcome: CheckinOutcome, place: string, ctx: StepCo
   lines.push(
     t("checkpoint:checkin.done", { name: place, time: localTime(v.checkedInAt, timeZone) }),
     t("checkpoint:checkin.until", { until: localTime(v.autoCheckoutAt, timeZone) }),
+    ...notes,
   );
   return [text(lines.join("\n"), { options: checkoutButton(v.id, t) })];
 }
@@ -98,7 +106,7 @@ export function checkoutReply(outcome: CheckoutOutcome, place: string | undefine
 }
 
 /** The manager's view: inside now, today's count, each part, and the latest arrivals by initials. */
-export function summaryReply(s: VisitorSummary, ctx: StepContext, edit = false): Reply {
+export function summaryReply(s: VisitorSummary, ctx: StepContext, edit = false, extra: Option[] = []): Reply {
   const { t, timeZone } = ctx;
   const cp = s.checkpoint;
   const lines = [
@@ -122,5 +130,5 @@ export function summaryReply(s: VisitorSummary, ctx: StepContext, edit = false):
       lines.push(`• ${localTime(r.visit.checkedInAt, timeZone)} ${initials(r.name)}${where}`);
     }
   }
-  return text(lines.join("\n"), { edit, options: managerButtons(cp.id, ctx) });
+  return text(lines.join("\n"), { edit, options: managerButtons(cp.id, ctx, extra) });
 }

@@ -3,16 +3,16 @@ import type { Flow, FlowState, Input, LoadEnv, Reply, StepContext, StepResult } 
 import { normalizePhone } from "../../shared/phone.js";
 import { checkpointsOf } from "./checkpoints.js";
 import type {} from "./effects.js";
+import { SCAN_FLOW, scanOptions } from "./options.js";
 
-export const SCAN_FLOW = "scan";
-const opt = (...parts: (string | number)[]) => [SCAN_FLOW, ...parts].join(":");
+export { SCAN_FLOW };
 
 /** The buttons under every scan result, so staff can go on without typing. */
 export function scanButtons(ctx: StepContext) {
   return [
     [
-      { id: opt("manual"), label: ctx.t("checkpoint:scan.manualButton") },
-      { id: opt("done"), label: ctx.t("checkpoint:scan.doneButton") },
+      { id: scanOptions.build("manual"), label: ctx.t("checkpoint:scan.manualButton") },
+      { id: scanOptions.build("done"), label: ctx.t("checkpoint:scan.doneButton") },
     ],
   ];
 }
@@ -49,18 +49,19 @@ function fileOf(input: Input): { fileRef: string; size?: number } | "pdf" | null
 }
 
 function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
-  const is = (id: string) => input.kind === "option" && input.data === id;
+  const is = (action: "manual" | "done") => scanOptions.match(input, action) !== null;
   if (state.step === "choose") {
     const places = (state.data.places ?? []) as Place[];
-    const chosen = input.kind === "option" ? places.find((p) => input.data === opt("at", p.id)) : undefined;
+    const at = scanOptions.match(input, "at")?.[0];
+    const chosen = places.find((p) => p.id === at);
     if (!chosen)
       return { state, replies: [text(ctx.t("checkpoint:scan.useButtons")), ...prompt(state, ctx)] };
     return scanning(chosen, ctx);
   }
   const place = placeOf(state);
-  if (is(opt("done"))) return end([text(ctx.t("checkpoint:scan.finished"))]);
+  if (is("done")) return end([text(ctx.t("checkpoint:scan.finished"))]);
   if (state.step === "scan") {
-    if (is(opt("manual")))
+    if (is("manual"))
       return { state: { ...state, step: "name" }, replies: [text(ctx.t("checkpoint:scan.askName"))] };
     const file = fileOf(input);
     if (file === "pdf") return { state, replies: [text(ctx.t("checkpoint:photo.pdf"))] };
@@ -103,7 +104,7 @@ function prompt(state: FlowState, ctx: StepContext): Reply[] {
     const places = (state.data.places ?? []) as Place[];
     return [
       text(ctx.t("checkpoint:scan.choose"), {
-        options: rows(places.map((p) => ({ id: opt("at", p.id), label: p.name }))),
+        options: rows(places.map((p) => ({ id: scanOptions.build("at", p.id), label: p.name }))),
       }),
     ];
   }
@@ -116,7 +117,7 @@ function prompt(state: FlowState, ctx: StepContext): Reply[] {
  * /scan: staff mode. Each photo of a resident's personal QR (or a dependent's card) checks them in at the
  * staff's checkpoint; "By name and phone" checks in someone without a smartphone. Stays on until Done.
  */
-export function createScanFlow(): Flow {
+export function createScanFlow(): Flow<Place[] | undefined> {
   return {
     name: SCAN_FLOW,
     commands: ["scan"],
@@ -127,7 +128,7 @@ export function createScanFlow(): Flow {
       return places.slice(0, 30).map((c) => ({ id: c.id, name: c.name }));
     },
     start(ctx) {
-      const places = (ctx.loaded ?? []) as Place[];
+      const places = ctx.loaded ?? [];
       if (places.length === 0) return end([text(ctx.t("checkpoint:scan.notStaff"))]);
       if (places.length === 1) return scanning(places[0]!, ctx);
       const state: FlowState = { flow: SCAN_FLOW, step: "choose", data: { places } };

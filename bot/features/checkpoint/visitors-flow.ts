@@ -3,33 +3,38 @@ import type { Flow, FlowState, Input, LoadEnv, Option, StepContext, StepResult }
 import { addDays, isoDay, localDate, parseDateRange } from "../../shared/local-time.js";
 import { checkpointsOf } from "./checkpoints.js";
 import type {} from "./effects.js";
+import { VISITORS_FLOW, visitorsOptions } from "./options.js";
 
-export const VISITORS_FLOW = "visitors";
-const opt = (...parts: (string | number)[]) => [VISITORS_FLOW, ...parts].join(":");
+export { VISITORS_FLOW };
+
 export const EXPORT_DAYS = [1, 7, 21];
+/** The manager's "poster" button, also offered by other features (a new safety rating wants a new poster). */
+export const posterOption = (checkpointId: number) => visitorsOptions.build("poster", checkpointId);
 
 /** The buttons under a manager's view of a checkpoint. */
-export function managerButtons(checkpointId: number, ctx: StepContext): Option[][] {
+export function managerButtons(checkpointId: number, ctx: StepContext, extra: Option[] = []): Option[][] {
   const t = ctx.t;
+  const more = extra.length > 0 ? [extra] : [];
   return [
     [
-      { id: opt("view", checkpointId), label: t("checkpoint:visitors.refresh") },
-      { id: opt("export", checkpointId), label: t("checkpoint:visitors.export") },
+      { id: visitorsOptions.build("view", checkpointId), label: t("checkpoint:visitors.refresh") },
+      { id: visitorsOptions.build("export", checkpointId), label: t("checkpoint:visitors.export") },
     ],
     [
-      { id: opt("poster", checkpointId), label: t("checkpoint:visitors.poster") },
-      { id: opt("staff", checkpointId), label: t("checkpoint:visitors.addStaff") },
+      { id: visitorsOptions.build("poster", checkpointId), label: t("checkpoint:visitors.poster") },
+      { id: visitorsOptions.build("staff", checkpointId), label: t("checkpoint:visitors.addStaff") },
     ],
-    [{ id: opt("rotate", checkpointId), label: t("checkpoint:visitors.rotate") }],
+    [{ id: visitorsOptions.build("rotate", checkpointId), label: t("checkpoint:visitors.rotate") }],
+    ...more,
   ];
 }
 
 function exportMenu(id: number, ctx: StepContext): StepResult {
   const options = EXPORT_DAYS.map((days) => ({
-    id: opt("x", id, days),
+    id: visitorsOptions.build("x", id, days),
     label: ctx.t(days === 1 ? "checkpoint:visitors.today" : "checkpoint:visitors.lastDays", { n: days }),
   }));
-  options.push({ id: opt("range", id), label: ctx.t("checkpoint:visitors.chooseDates") });
+  options.push({ id: visitorsOptions.build("range", id), label: ctx.t("checkpoint:visitors.chooseDates") });
   return end([text(ctx.t("checkpoint:visitors.exportWhich"), { options: rows(options, 2) })]);
 }
 
@@ -44,18 +49,16 @@ const askRange = (id: number, ctx: StepContext): StepResult => ({
  */
 export function visitorsMenu(input: Input, ctx: StepContext): StepResult | null {
   if (input.kind !== "option") return null;
-  const m = /^visitors:(view|export|x|range|poster|staff|rotate|rotok):(\d{1,15})(?::(\d{1,2}))?$/.exec(
-    input.data,
-  );
-  if (!m) return null;
-  const id = Number(m[2]);
-  switch (m[1]) {
+  const o = visitorsOptions.parse(input.data);
+  if (!o) return null;
+  const id = o.args[0];
+  switch (o.action) {
     case "view":
       return end([], { effects: [{ type: "checkpoint.view", checkpointId: id, edit: true }] });
     case "export":
       return exportMenu(id, ctx);
     case "x": {
-      const days = Number(m[3] ?? 1);
+      const days = o.args[1] ?? 1;
       if (!EXPORT_DAYS.includes(days)) return null;
       const today = localDate(ctx.now, ctx.timeZone);
       const from = isoDay(addDays(today, -(days - 1)));
@@ -72,8 +75,8 @@ export function visitorsMenu(input: Input, ctx: StepContext): StepResult | null 
         text(ctx.t("checkpoint:visitors.rotateConfirm"), {
           options: [
             [
-              { id: opt("rotok", id), label: ctx.t("checkpoint:visitors.rotateYes") },
-              { id: opt("view", id), label: ctx.t("checkpoint:visitors.rotateNo") },
+              { id: visitorsOptions.build("rotok", id), label: ctx.t("checkpoint:visitors.rotateYes") },
+              { id: visitorsOptions.build("view", id), label: ctx.t("checkpoint:visitors.rotateNo") },
             ],
           ],
         }),
@@ -111,13 +114,13 @@ function prompt(state: FlowState, ctx: StepContext) {
   const places = (state.data.places ?? []) as Place[];
   return [
     text(ctx.t("checkpoint:visitors.choose"), {
-      options: rows(places.map((p) => ({ id: opt("view", p.id), label: p.name }))),
+      options: rows(places.map((p) => ({ id: visitorsOptions.build("view", p.id), label: p.name }))),
     }),
   ];
 }
 
 /** /visitors: the manager's view of who is inside, the visit log export, staff invitations, a new code. */
-export function createVisitorsFlow(): Flow {
+export function createVisitorsFlow(): Flow<Place[] | undefined> {
   return {
     name: VISITORS_FLOW,
     commands: ["visitors"],
@@ -128,7 +131,7 @@ export function createVisitorsFlow(): Flow {
       return places.slice(0, 30).map((c) => ({ id: c.id, name: c.name }));
     },
     start(ctx) {
-      const places = (ctx.loaded ?? []) as Place[];
+      const places = ctx.loaded ?? [];
       if (places.length === 0) return end([text(ctx.t("checkpoint:visitors.notManager"))]);
       if (places.length === 1)
         return end([], { effects: [{ type: "checkpoint.view", checkpointId: places[0]!.id }] });

@@ -13,7 +13,10 @@ import {
 import { type Checkpoint, requireCheckpointRole } from "./checkpoints.js";
 
 export type Visit = typeof visits.$inferSelect;
-export type VisitMethod = "link" | "photo" | "code" | "staff_qr" | "staff_manual";
+
+import type { VisitMethod } from "../../../db/schema/index.js";
+
+export type { VisitMethod };
 
 /** Who a visit is for: an account holder, a dependent (person) or a walk-in known by name and phone. */
 export interface Visitor {

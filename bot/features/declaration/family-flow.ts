@@ -48,10 +48,10 @@ async function load(env: LoadEnv): Promise<Member[]> {
   );
 }
 
-const members = (ctx: StepContext) => (ctx.loaded as Member[] | undefined) ?? [];
+const members = (ctx: StepContext<Member[]>) => ctx.loaded;
 const opt = (...parts: (string | number)[]) => [NAME, ...parts].join(":");
 
-function line(m: Member, ctx: StepContext): string {
+function line(m: Member, ctx: StepContext<Member[]>): string {
   const who =
     m.kind === "self"
       ? ctx.t("declaration:family.you")
@@ -66,7 +66,7 @@ function line(m: Member, ctx: StepContext): string {
   return `• ${m.fullName} (${who}${m.birthYear ? `, ${m.birthYear}` : ""}) — ${status}`;
 }
 
-function listReply(ctx: StepContext): Reply {
+function listReply(ctx: StepContext<Member[]>): Reply {
   const list = members(ctx);
   const dependents = list.filter((m) => m.kind === "dependent");
   const body = [ctx.t("declaration:family.title"), ...list.map((m) => line(m, ctx))];
@@ -82,12 +82,12 @@ function listReply(ctx: StepContext): Reply {
   return text(body.join("\n"), { options });
 }
 
-const ask = (key: string, ctx: StepContext, options?: Option[][]) =>
+const ask = (key: string, ctx: StepContext<Member[]>, options?: Option[][]) =>
   text(ctx.t(`declaration:family.ask.${key}`), {
     options: [...(options ?? []), [{ id: opt("cancel"), label: ctx.t("declaration:family.buttons.cancel") }]],
   });
 
-function prompt(state: FlowState, ctx: StepContext): Reply[] {
+function prompt(state: FlowState, ctx: StepContext<Member[]>): Reply[] {
   switch (state.step) {
     case "name":
       return [ask("name", ctx)];
@@ -121,13 +121,18 @@ function prompt(state: FlowState, ctx: StepContext): Reply[] {
 const to = (
   step: string,
   data: Record<string, unknown>,
-  ctx: StepContext,
+  ctx: StepContext<Member[]>,
   lead: Reply[] = [],
 ): StepResult => {
   const state = { flow: NAME, step, data };
   return { state, replies: [...lead, ...prompt(state, ctx)] };
 };
-const again = (state: FlowState, ctx: StepContext, error: string, vars: Record<string, unknown> = {}) => ({
+const again = (
+  state: FlowState,
+  ctx: StepContext<Member[]>,
+  error: string,
+  vars: Record<string, unknown> = {},
+) => ({
   state,
   replies: [text(`⚠️ ${ctx.t(`declaration:errors.${error}`, vars)}`), ...prompt(state, ctx)],
 });
@@ -136,7 +141,7 @@ const idOf = (input: Input, kind: string) =>
     ? Number(input.data.slice(opt(kind, "").length))
     : null;
 
-function onList(state: FlowState, input: Input, ctx: StepContext): StepResult {
+function onList(state: FlowState, input: Input, ctx: StepContext<Member[]>): StepResult {
   const list = members(ctx);
   const declare = idOf(input, "decl");
   const mine = (id: number | null) => list.find((m) => m.kind === "dependent" && m.id === id);
@@ -155,7 +160,7 @@ function onList(state: FlowState, input: Input, ctx: StepContext): StepResult {
   return again(state, ctx, input.kind === "option" ? "stale" : "useButtons");
 }
 
-function onAdd(state: FlowState, input: Input, ctx: StepContext): StepResult {
+function onAdd(state: FlowState, input: Input, ctx: StepContext<Member[]>): StepResult {
   const data = state.data;
   const typed = input.kind === "text" ? input.text : undefined;
   if (state.step === "relation") {
@@ -190,7 +195,7 @@ function onAdd(state: FlowState, input: Input, ctx: StepContext): StepResult {
 }
 
 /** /family: dependents without a phone (khai hộ): add, declare for them, their QR, printable cards. */
-export function createFamilyFlow(): Flow {
+export function createFamilyFlow(): Flow<Member[]> {
   return {
     name: NAME,
     commands: ["family"],

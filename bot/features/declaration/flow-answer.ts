@@ -84,7 +84,7 @@ function list(q: Question & { type: "list" }, input: Input, data: Data): Outcome
   return { kind: "redraw", data: { ...data, items: [...items, ...added] }, edit: false };
 }
 
-function commune(q: Question, input: Input, data: Data, loaded: unknown): Outcome {
+function commune(q: Question, input: Input, data: Data, loaded: CommuneLookup | undefined): Outcome {
   const code = pressed(input, "a", q);
   if (code !== undefined) {
     const hit = data.matches?.find((m) => m.code === code);
@@ -94,7 +94,7 @@ function commune(q: Question, input: Input, data: Data, loaded: unknown): Outcom
   if (input.kind !== "text") return err("expectText");
   const parsed = shortTextSchema(100).safeParse(input.text);
   if (!parsed.success) return { kind: "error", error: firstError(parsed.error) };
-  const lookup = loaded as CommuneLookup | undefined;
+  const lookup = loaded;
   if (lookup?.kind !== "commune" || !lookup.hasUnits)
     return { kind: "value", value: { code: null, name: parsed.data } };
   if (lookup.matches.length === 0) return err("communeNotFound", { typed: parsed.data.slice(0, 60) });
@@ -103,7 +103,12 @@ function commune(q: Question, input: Input, data: Data, loaded: unknown): Outcom
 }
 
 /** Reads an input as an answer to `q`: a value, a localized error, or the question redrawn. */
-export function interpret(q: Question, input: Input, data: Data, ctx: StepContext): Outcome {
+export function interpret(
+  q: Question,
+  input: Input,
+  data: Data,
+  ctx: StepContext<{ kind: "start" } | CommuneLookup | undefined>,
+): Outcome {
   const env = { now: ctx.now, timeZone: ctx.timeZone };
   switch (q.type) {
     case "text":
@@ -140,7 +145,7 @@ export function interpret(q: Question, input: Input, data: Data, ctx: StepContex
       return { kind: "redraw", data: { ...data, matches }, edit: false };
     }
     case "commune":
-      return commune(q, input, data, ctx.loaded);
+      return commune(q, input, data, ctx.loaded?.kind === "commune" ? ctx.loaded : undefined);
     case "list":
       return list(q, input, data);
   }

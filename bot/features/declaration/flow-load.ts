@@ -58,7 +58,10 @@ async function loadStart(env: LoadEnv): Promise<StartLoad> {
 }
 
 /** Reads before a step only what it needs: the start context, or communes matching a typed name. */
-export async function loadForDeclaration(env: LoadEnv): Promise<StartLoad | CommuneLookup | undefined> {
+/** What a declaration step may have read: the start (prefill, draft) or the communes matching a typed name. */
+export type DeclarationLoad = StartLoad | CommuneLookup | undefined;
+
+export async function loadForDeclaration(env: LoadEnv): Promise<DeclarationLoad> {
   if (!env.state) return loadStart(env);
   if (env.state.step === "q.commune" && env.input?.kind === "text") {
     const answers = env.state.data.answers as Record<string, unknown> | undefined;

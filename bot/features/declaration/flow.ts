@@ -4,7 +4,7 @@ import { sanitizeAnswers } from "./answers.js";
 import type {} from "./effects.js";
 import { interpret } from "./flow-answer.js";
 import { questionReply } from "./flow-ask.js";
-import { loadForDeclaration, parseDeclarePayload, type StartLoad } from "./flow-load.js";
+import { type DeclarationLoad, loadForDeclaration, parseDeclarePayload } from "./flow-load.js";
 import {
   accept,
   ask,
@@ -21,13 +21,19 @@ import { type Data, FLOW, nextQuestion, optId, readData, stateOf } from "./flow-
 import { applies, FORM, FORM_VERSION, isOptional, type Question, questionById } from "./form.js";
 import type { AnswerError } from "./validators.js";
 
-function errorReply(q: Question, error: AnswerError, ctx: StepContext): Reply {
+function errorReply(q: Question, error: AnswerError, ctx: StepContext<DeclarationLoad>): Reply {
   const message = `⚠️ ${ctx.t(`declaration:errors.${error.key}`, error.vars)}`;
   const example = ctx.t(`declaration:${q.key}.example`, { defaultValue: "" });
   return text(example ? `${message}\n${ctx.t("declaration:example", { example })}` : message);
 }
 
-function onQuestion(q: Question, state: FlowState, input: Input, data: Data, ctx: StepContext): StepResult {
+function onQuestion(
+  q: Question,
+  state: FlowState,
+  input: Input,
+  data: Data,
+  ctx: StepContext<DeclarationLoad>,
+): StepResult {
   if (pressed(input, "back")) return back(data, ctx) ?? { state, replies: [questionReply(q, data, ctx)] };
   if (pressed(input, "keep") && q.id in data.answers) return accept(q, data.answers[q.id]!, data, ctx, input);
   if (pressed(input, "skip") && isOptional(q, data.answers, envOf(ctx)))
@@ -48,7 +54,12 @@ function onQuestion(q: Question, state: FlowState, input: Input, data: Data, ctx
   }
 }
 
-function onSummary(state: FlowState, input: Input, data: Data, ctx: StepContext): StepResult {
+function onSummary(
+  state: FlowState,
+  input: Input,
+  data: Data,
+  ctx: StepContext<DeclarationLoad>,
+): StepResult {
   if (pressed(input, "confirm")) {
     const answers = sanitizeAnswers(data.answers, envOf(ctx));
     const missing = nextQuestion(answers);
@@ -74,7 +85,7 @@ function onSummary(state: FlowState, input: Input, data: Data, ctx: StepContext)
   return stay(state, input, ctx);
 }
 
-function onChange(state: FlowState, input: Input, data: Data, ctx: StepContext): StepResult {
+function onChange(state: FlowState, input: Input, data: Data, ctx: StepContext<DeclarationLoad>): StepResult {
   const scope = data.scope ?? "all";
   const prefix = `${optId("edit")}:`;
   if (input.kind === "option" && input.data.startsWith(prefix)) {
@@ -88,13 +99,18 @@ function onChange(state: FlowState, input: Input, data: Data, ctx: StepContext):
 }
 
 /** The start of a declaration: the repeat shortcut when there is a previous one, else the first question. */
-function begin(data: Data, same: boolean, ctx: StepContext, effects: StepResult["effects"] = []): StepResult {
+function begin(
+  data: Data,
+  same: boolean,
+  ctx: StepContext<DeclarationLoad>,
+  effects: StepResult["effects"] = [],
+): StepResult {
   if (same) return { state: stateOf("same", data), replies: [sameReply(data, ctx)], effects };
   const intro = data.who ? ctx.t("declaration:introFor", { name: data.who }) : ctx.t("declaration:intro");
   return { ...continueFrom(data, ctx, [text(intro)]), effects };
 }
 
-function onResume(state: FlowState, input: Input, data: Data, ctx: StepContext): StepResult {
+function onResume(state: FlowState, input: Input, data: Data, ctx: StepContext<DeclarationLoad>): StepResult {
   const fresh: Data = {
     personId: data.personId,
     who: data.who,
@@ -122,12 +138,12 @@ function onResume(state: FlowState, input: Input, data: Data, ctx: StepContext):
   return continueFrom(restored, ctx);
 }
 
-function stay(state: FlowState, input: Input, ctx: StepContext): StepResult {
+function stay(state: FlowState, input: Input, ctx: StepContext<DeclarationLoad>): StepResult {
   const why = input.kind === "option" ? "common:staleButton" : "declaration:errors.useButtons";
   return { state, replies: [text(ctx.t(why)), ...prompt(state, ctx)] };
 }
 
-function prompt(state: FlowState, ctx: StepContext): Reply[] {
+function prompt(state: FlowState, ctx: StepContext<DeclarationLoad>): Reply[] {
   const data = readData(state.data);
   if (!data) return [];
   if (state.step === "resume") return [resumeReply(data, ctx)];
@@ -138,8 +154,8 @@ function prompt(state: FlowState, ctx: StepContext): Reply[] {
   return q ? [questionReply(q, data, ctx)] : [];
 }
 
-function start(ctx: StepContext, payload: string, followUps: readonly string[]): StepResult {
-  const l = ctx.loaded as StartLoad | undefined;
+function start(ctx: StepContext<DeclarationLoad>, payload: string, followUps: readonly string[]): StepResult {
+  const l = ctx.loaded?.kind === "start" ? ctx.loaded : undefined;
   if (l?.kind !== "start" || l.notFound) return end([text(ctx.t("declaration:notFound"))]);
   const details = sanitizeAnswers(l.prefill, envOf(ctx));
   for (const q of FORM) if (q.group === "health") delete details[q.id];
@@ -155,7 +171,7 @@ function start(ctx: StepContext, payload: string, followUps: readonly string[]):
   return begin(data, same, ctx);
 }
 
-function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
+function step(state: FlowState, input: Input, ctx: StepContext<DeclarationLoad>): StepResult {
   const data = readData(state.data);
   if (!data) return end([text(ctx.t("common:error"))]);
   if (state.step === "resume") return onResume(state, input, data, ctx);
@@ -195,7 +211,7 @@ const followUp = (after: string) => {
  * The health declaration, one question at a time, driven by the form in form.ts.
  * `followUps`: flows a start payload may hand over to once the declaration is sent (e.g. "checkin").
  */
-export function createDeclarationFlow(opts: { followUps?: readonly string[] } = {}): Flow {
+export function createDeclarationFlow(opts: { followUps?: readonly string[] } = {}): Flow<DeclarationLoad> {
   const followUps = opts.followUps ?? [];
   return {
     name: FLOW,

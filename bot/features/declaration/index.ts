@@ -1,6 +1,7 @@
+import type { Tx } from "../../../db/client.js";
 import type { EffectEnv, Feature } from "../../core/engine.js";
 import { text } from "../../core/replies.js";
-import type { Reply } from "../../core/types.js";
+import type { Reply, StepContext } from "../../core/types.js";
 import { renderQrPng } from "../../render/qr-image.js";
 import { loadIdHashKey } from "../../shared/id-hash.js";
 import {
@@ -43,13 +44,26 @@ export interface DeclarationFeatureDeps {
   qrValidDays: number;
   /** Flows a declaration may hand over to once sent, named in its start payload (e.g. ["checkin"]). */
   followUps?: string[];
+  /**
+   * Lines other features add under the personal QR, from where the declaration says the person lives (the
+   * area's risk level); app.ts passes them in so that dependencies keep pointing one way.
+   */
+  qrNotes?: QrNote[];
 }
+
+export type QrNote = (tx: Tx, place: { communeCode: string | null }, ctx: StepContext) => Promise<string[]>;
 
 /** The health declaration, the personal QR and dependents (/family). */
 export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
   // A configured key that cannot be read stops the start, not the first declaration.
   if (deps.qrSigningKey) parseSigningKey(deps.qrSigningKey);
   const keys = (env: EffectEnv) => loadSigningKeys(env.tx, { configured: deps.qrSigningKey, now: env.now });
+
+  const notesFor = async (env: EffectEnv, communeCode: string | null) => {
+    const out: string[] = [];
+    for (const note of deps.qrNotes ?? []) out.push(...(await note(env.tx, { communeCode }, env.ctx)));
+    return out;
+  };
 
   /** The photo of a person's current QR, or a message saying why there is none. */
   async function qrReply(env: EffectEnv, personId: number | null): Promise<Reply> {
@@ -65,7 +79,7 @@ export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
     return {
       kind: "photo",
       png: await renderQrPng(token),
-      caption: qrCaption(person, latest, env.ctx),
+      caption: [qrCaption(person, latest, env.ctx), ...(await notesFor(env, latest.communeCode))].join("\n"),
       fileName: "qr.png",
       qr: token,
     };

@@ -1,8 +1,9 @@
 import type { TFunction } from "i18next";
 import type { Tx } from "../../../db/client.js";
 import type { Feature } from "../../core/engine.js";
+import { optionCodec } from "../../core/options.js";
 import { end, text } from "../../core/replies.js";
-import type { Flow, Reply, StepContext, UserView } from "../../core/types.js";
+import type { Flow, LoadEnv, Reply, StepContext, UserView } from "../../core/types.js";
 import {
   findInvitation,
   INVITE_PREFIX,
@@ -62,6 +63,7 @@ export function roleInvitationKind(): InvitationKind {
 }
 
 const NAME = "invitation";
+const invitationOptions = optionCodec(NAME, { accept: [], decline: [] });
 
 type Loaded = { lookup: InvitationLookup; description?: string };
 
@@ -76,22 +78,22 @@ export function invitationFeature(opts: { kinds: InvitationKind[] }): Feature {
     text(ctx.t("invitation:question", { description }), {
       options: [
         [
-          { id: `${NAME}:accept`, label: ctx.t("invitation:accept") },
-          { id: `${NAME}:decline`, label: ctx.t("invitation:decline") },
+          { id: invitationOptions.build("accept"), label: ctx.t("invitation:accept") },
+          { id: invitationOptions.build("decline"), label: ctx.t("invitation:decline") },
         ],
       ],
     });
 
-  const flow: Flow = {
+  const flow: Flow<Loaded> = {
     name: NAME,
     requiresPhone: true,
-    async load(env) {
+    async load(env: LoadEnv) {
       const token = String(env.payload ?? env.state?.data.token ?? "").replace(INVITE_PREFIX, "");
       const lookup = await findInvitation(env.tx, token, { now: env.now, userId: env.user.id });
       return { lookup, token } satisfies Loaded & { token: string };
     },
     start(ctx, payload) {
-      const { lookup } = ctx.loaded as Loaded;
+      const { lookup } = ctx.loaded;
       const kind = lookup.status === "ok" ? kinds.get(lookup.kind) : undefined;
       if (lookup.status !== "ok" || !kind) return end([refusal(lookup, ctx)]);
       const description = kind.describe(lookup.payload, ctx.t);
@@ -106,12 +108,12 @@ export function invitationFeature(opts: { kinds: InvitationKind[] }): Feature {
     },
     prompt: (state, ctx) => [question(String(state.data.description ?? ""), ctx)],
     step(state, input, ctx) {
-      if (input.kind === "option" && input.data === `${NAME}:accept`) {
+      if (invitationOptions.match(input, "accept")) {
         return end([text(ctx.t("invitation:acceptedShort"), { edit: true })], {
           effects: [{ type: "invitation.accept", token: String(state.data.token) }],
         });
       }
-      if (input.kind === "option" && input.data === `${NAME}:decline`) {
+      if (invitationOptions.match(input, "decline")) {
         return end([text(ctx.t("invitation:declined"), { edit: true })]);
       }
       return { state, replies: [text(ctx.t("invitation:pressButton")), ...flow.prompt(state, ctx)] };

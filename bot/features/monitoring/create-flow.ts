@@ -14,10 +14,11 @@ import { addDays, isoDay, localDate, parseDateRange } from "../../shared/local-t
 import type {} from "./effects.js";
 import { formatDay, formatWindows, lastDayOf } from "./format.js";
 import { creationRights, type GroupKind } from "./groups.js";
+import { CREATE_FLOW, createOptions } from "./options.js";
 import { DEFAULT_WINDOWS, EVENING_WINDOW, parseWindows, type ReportWindow } from "./reminder-policy.js";
 
-export const CREATE_FLOW = "newgroup";
-const opt = (...parts: (string | number)[]) => [CREATE_FLOW, ...parts].join(":");
+export { CREATE_FLOW };
+
 export const PERIOD_PRESETS = [14, 21];
 
 interface Loaded {
@@ -50,7 +51,6 @@ function afterName(data: Data, ctx: StepContext): StepResult {
 
 function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
   const data = s.data as Data;
-  const o = input.kind === "option" ? input.data : null;
   const typed = input.kind === "text" ? input.text.trim() : null;
   const again = (key: string, vars: Record<string, string> = {}): StepResult => ({
     state: s,
@@ -59,16 +59,17 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
   const example = `${formatDay(isoDay(localDate(ctx.now, ctx.timeZone)))} - ${formatDay(isoDay(addDays(localDate(ctx.now, ctx.timeZone), 14)))}`;
   switch (s.step) {
     case "kind": {
-      const kind = o?.slice(opt("kind", "").length) as GroupKind | undefined;
-      if (!o?.startsWith(opt("kind", "")) || !kindsFor(data).includes(kind!))
-        return again("monitoring:report.useButtons");
+      const [picked] = createOptions.match(input, "kind") ?? [];
+      const kind = kindsFor(data).find((k) => k === picked);
+      if (!kind) return again("monitoring:report.useButtons");
       return go("name", { ...data, kind }, ctx);
     }
     case "name":
       if (typed === null || typed.length < 3 || typed.length > 120) return again("monitoring:create.badName");
       return afterName({ ...data, name: typed.replace(/\s+/g, " ") }, ctx);
     case "commune": {
-      const commune = data.communes?.find((c) => o === opt("commune", c.code));
+      const [code] = createOptions.match(input, "commune") ?? [];
+      const commune = data.communes?.find((c) => c.code === code);
       return commune ? go("place", { ...data, commune }, ctx) : again("monitoring:report.useButtons");
     }
     case "place":
@@ -77,7 +78,7 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
       return go("period", { ...data, place: typed }, ctx);
     case "period": {
       const today = localDate(ctx.now, ctx.timeZone);
-      const days = o?.startsWith(opt("days", "")) ? Number(o.slice(opt("days", "").length)) : null;
+      const days = createOptions.match(input, "days")?.[0] ?? null;
       if (days !== null && PERIOD_PRESETS.includes(days))
         return go("windows", { ...data, startsOn: isoDay(today), endsOn: isoDay(addDays(today, days)) }, ctx);
       const range = typed === null ? null : parseDateRange(typed, ctx.now, ctx.timeZone);
@@ -87,14 +88,15 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
     }
     case "windows": {
       let windows: ReportWindow[] | null = null;
-      if (o === opt("win", "morning")) windows = [...DEFAULT_WINDOWS];
-      else if (o === opt("win", "both")) windows = [...DEFAULT_WINDOWS, EVENING_WINDOW];
+      const [win] = createOptions.match(input, "win") ?? [];
+      if (win === "morning") windows = [...DEFAULT_WINDOWS];
+      else if (win === "both") windows = [...DEFAULT_WINDOWS, EVENING_WINDOW];
       else if (typed !== null) windows = parseWindows(typed);
       if (!windows) return again("monitoring:create.badWindows");
       return go("confirm", { ...data, windows }, ctx);
     }
     case "confirm":
-      if (o !== opt("ok")) return again("monitoring:report.useButtons");
+      if (!createOptions.match(input, "ok")) return again("monitoring:report.useButtons");
       return end([text(ctx.t("monitoring:create.creating"), { edit: true })], {
         effects: [
           {
@@ -123,7 +125,10 @@ function prompt(s: FlowState, ctx: StepContext): Reply[] {
   const t = ctx.t;
   switch (s.step) {
     case "kind": {
-      const options = kindsFor(data).map((k) => ({ id: opt("kind", k), label: t(`monitoring:kinds.${k}`) }));
+      const options = kindsFor(data).map((k) => ({
+        id: createOptions.build("kind", k),
+        label: t(`monitoring:kinds.${k}`),
+      }));
       return [text(t("monitoring:create.askKind"), { options: rows(options) })];
     }
     case "name":
@@ -136,7 +141,10 @@ function prompt(s: FlowState, ctx: StepContext): Reply[] {
         ),
       ];
     case "commune": {
-      const options = (data.communes ?? []).map((c) => ({ id: opt("commune", c.code), label: c.name }));
+      const options = (data.communes ?? []).map((c) => ({
+        id: createOptions.build("commune", c.code),
+        label: c.name,
+      }));
       return [text(t("monitoring:create.askCommune"), { options: rows(options, 2) })];
     }
     case "place":
@@ -145,7 +153,7 @@ function prompt(s: FlowState, ctx: StepContext): Reply[] {
       const today = localDate(ctx.now, ctx.timeZone);
       const example = `${formatDay(isoDay(today))} - ${formatDay(isoDay(addDays(today, 14)))}`;
       const options: Option[] = PERIOD_PRESETS.map((n) => ({
-        id: opt("days", n),
+        id: createOptions.build("days", n),
         label: t("monitoring:create.days", { n }),
       }));
       return [text(t("monitoring:create.askPeriod", { example }), { options: [options] })];
@@ -154,8 +162,8 @@ function prompt(s: FlowState, ctx: StepContext): Reply[] {
       return [
         text(`${t("monitoring:create.askWindows")}\n${t("monitoring:create.typeWindows")}`, {
           options: [
-            [{ id: opt("win", "morning"), label: t("monitoring:create.morning") }],
-            [{ id: opt("win", "both"), label: t("monitoring:create.both") }],
+            [{ id: createOptions.build("win", "morning"), label: t("monitoring:create.morning") }],
+            [{ id: createOptions.build("win", "both"), label: t("monitoring:create.both") }],
           ],
         }),
       ];
@@ -171,7 +179,7 @@ function prompt(s: FlowState, ctx: StepContext): Reply[] {
             to: formatDay(data.endsOn!),
             windows: formatWindows(data.windows!, t),
           }),
-          { options: [[{ id: opt("ok"), label: t("monitoring:create.confirm") }]] },
+          { options: [[{ id: createOptions.build("ok"), label: t("monitoring:create.confirm") }]] },
         ),
       ];
   }
@@ -179,7 +187,7 @@ function prompt(s: FlowState, ctx: StepContext): Reply[] {
 }
 
 /** /newgroup: a facility manager or commune officer opens a quarantine facility, home group or lockdown area. */
-export function createGroupFlow(): Flow {
+export function createGroupFlow(): Flow<Loaded | undefined> {
   return {
     name: CREATE_FLOW,
     commands: ["newgroup"],
@@ -196,7 +204,7 @@ export function createGroupFlow(): Flow {
       return { facility: rights.facility, communes };
     },
     start(ctx) {
-      const loaded = (ctx.loaded ?? { facility: false, communes: [] }) as Loaded;
+      const loaded: Loaded = ctx.loaded ?? { facility: false, communes: [] };
       const data: Data = { ...loaded };
       const kinds = kindsFor(data);
       if (kinds.length === 0) return end([text(ctx.t("monitoring:create.notAllowed"))]);

@@ -8,6 +8,7 @@ import { type ReportValues, reportValues, whoWithRoom } from "./format.js";
 import { groupManagerIds } from "./groups.js";
 import type { Membership } from "./members.js";
 import { notify } from "./notify.js";
+import { manageOptions } from "./options.js";
 import { type Occasion, reportOccasion } from "./reminder-policy.js";
 
 export type DailyReport = typeof dailyReports.$inferSelect;
@@ -130,7 +131,7 @@ export async function saveReport(
               time: `${localTime(opts.now, opts.timeZone)} ${localDay(opts.now, opts.timeZone)}`,
               values: reportValues(opts.input, t, lang),
             }),
-            { options: [[{ id: `mgroup:view:${group.id}`, label: t("monitoring:alert.open") }]] },
+            { options: [[{ id: manageOptions.build("view", group.id), label: t("monitoring:alert.open") }]] },
           ),
       })),
     );

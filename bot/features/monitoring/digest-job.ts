@@ -5,6 +5,7 @@ import type { I18n } from "../../core/i18n.js";
 import { text } from "../../core/replies.js";
 import { groupManagerIds } from "./groups.js";
 import { notify } from "./notify.js";
+import { manageOptions } from "./options.js";
 import { parseClock } from "./reminder-policy.js";
 import { statusText } from "./replies.js";
 import { groupStatus } from "./status.js";
@@ -46,7 +47,7 @@ export async function runDigest(deps: DigestJobDeps, now: Date): Promise<{ group
         dedupeKey: `digest:${group.id}:${status.date}:${userId}`,
         reply: (t, lang) =>
           text(statusText(status, t, lang, { now, timeZone: deps.timeZone, digest: true }), {
-            options: [[{ id: `mgroup:view:${group.id}`, label: t("monitoring:alert.open") }]],
+            options: [[{ id: manageOptions.build("view", group.id), label: t("monitoring:alert.open") }]],
           }),
       })),
     );

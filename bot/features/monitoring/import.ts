@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
-import { monitoringMembers } from "../../../db/schema/index.js";
+import { LIVE_MEMBER_STATUSES, monitoringMembers } from "../../../db/schema/index.js";
 import type { I18n } from "../../core/i18n.js";
 import { text } from "../../core/replies.js";
 import { formatDay } from "./format.js";
@@ -8,6 +8,7 @@ import { type Group, requireGroupManager } from "./groups.js";
 import type { ListRow } from "./list-file.js";
 import { usersByPhone } from "./members.js";
 import { notify } from "./notify.js";
+import { reportOptions } from "./options.js";
 
 export interface ImportSummary {
   group: Group;
@@ -43,7 +44,7 @@ export async function importList(
     .where(
       and(
         eq(monitoringMembers.groupId, group.id),
-        inArray(monitoringMembers.status, ["pending", "invited", "active"]),
+        inArray(monitoringMembers.status, [...LIVE_MEMBER_STATUSES]),
       ),
     );
   const byPhone = new Map(live.filter((m) => m.phone).map((m) => [m.phone!, m]));
@@ -101,7 +102,7 @@ export async function importList(
             from: formatDay(group.startsOn),
             to: formatDay(group.endsOn),
           }),
-          { options: [[{ id: "report:join", label: t("monitoring:invite.confirm") }]] },
+          { options: [[{ id: reportOptions.build("join"), label: t("monitoring:invite.confirm") }]] },
         ),
     })),
   );

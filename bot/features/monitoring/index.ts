@@ -19,6 +19,7 @@ import { listFileKind } from "./list-file.js";
 import { manageEffects } from "./manage-effects.js";
 import { createManageFlows, groupMenu } from "./manage-flow.js";
 import { activeMembership, joinGroup, linkByPhone, memberById, setMemberDetails } from "./members.js";
+import { reportOptions } from "./options.js";
 import { isMonitoredOn, localClock, type ReportWindow } from "./reminder-policy.js";
 import { createDailyReportFlow } from "./report-flow.js";
 import { occasionLabel, reportButtons } from "./report-screens.js";
@@ -29,7 +30,7 @@ export { GroupClosedError, importList } from "./import.js";
 export { scheduleMonitoringJobs } from "./jobs.js";
 export type { ListRow } from "./list-file.js";
 export { joinGroup } from "./members.js";
-export { notify, recipientsOf } from "./notify.js";
+export { type Notice, notify, recipientsOf } from "./notify.js";
 export {
   eraseMonitoring,
   type HeldMembership,
@@ -143,7 +144,9 @@ export function monitoringFeature(deps: MonitoringFeatureDeps): Feature {
 
 /** "You are now on the daily report of …", once per group; with a button to report unless one follows. */
 export function linkedReplies(groups: Group[], t: TFunction, withButton: boolean): Reply[] {
-  const options = withButton ? [[{ id: "report:go", label: t("monitoring:invite.reportNow") }]] : undefined;
+  const options = withButton
+    ? [[{ id: reportOptions.build("go"), label: t("monitoring:invite.reportNow") }]]
+    : undefined;
   return groups.map((g, i) =>
     text(t("monitoring:report.linked", joinedReplyParts(g, t)), {
       options: i === groups.length - 1 ? options : undefined,

@@ -9,6 +9,7 @@ import type { InvitationKind } from "../invitation/index.js";
 import { formatDay, formatWindows, lastDayOf } from "./format.js";
 import { type Group, groupById } from "./groups.js";
 import { joinGroup, selfName } from "./members.js";
+import { reportOptions } from "./options.js";
 import type { ReportWindow } from "./reminder-policy.js";
 
 export const GROUP_INVITATION = "group_member";
@@ -58,12 +59,12 @@ export function groupInvitationKind(opts: { timeZone: string }): InvitationKind 
       });
       const dependents = (await listPeople(env.tx, env.user.id)).filter((p) => p.kind === "dependent");
       const options: Option[][] = [
-        [{ id: `report:go:${member.id}`, label: env.t("monitoring:invite.reportNow") }],
+        [{ id: reportOptions.build("go", member.id), label: env.t("monitoring:invite.reportNow") }],
       ];
       for (const d of dependents.slice(0, 8))
         options.push([
           {
-            id: `report:dep:${group.id}:${d.id}`,
+            id: reportOptions.build("dep", group.id, d.id),
             label: env.t("monitoring:invite.addDependent", { name: d.fullName }).slice(0, 60),
           },
         ]);

@@ -25,13 +25,14 @@ export interface MonitoringJobsOptions {
 export function scheduleMonitoringJobs(scheduler: Scheduler, o: MonitoringJobsOptions): void {
   const { db, i18n, timeZone } = o;
   scheduler.every(REMINDERS_JOB, REMINDERS_CRON, async (slot) => {
-    await runReminders({ db, i18n, timeZone, policy: o.policy }, slot.at);
+    const s = await runReminders({ db, i18n, timeZone, policy: o.policy }, slot.at);
+    return { ...s };
   });
   scheduler.every(DIGEST_JOB, digestCron(o.digestTime ?? DEFAULT_DIGEST_TIME), async (slot) => {
-    await runDigest({ db, i18n, timeZone }, slot.at);
+    return runDigest({ db, i18n, timeZone }, slot.at);
   });
   scheduler.every(RELEASES_JOB, RELEASES_CRON, async (slot) => {
-    await runReleases({ db, i18n, timeZone, releaseTime: o.releaseTime }, slot.at);
+    return { ...(await runReleases({ db, i18n, timeZone, releaseTime: o.releaseTime }, slot.at)) };
   });
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { monitoringBroadcasts, monitoringMembers } from "../../../db/schema/index.js";
+import { LIVE_MEMBER_STATUSES, monitoringBroadcasts, monitoringMembers } from "../../../db/schema/index.js";
 import type { EffectEnv, EffectOutcome } from "../../core/engine.js";
 import type { I18n } from "../../core/i18n.js";
 import { text } from "../../core/replies.js";
@@ -106,7 +106,7 @@ export function manageEffects(deps: ManageDeps): {
         .where(
           and(
             eq(monitoringMembers.groupId, group.id),
-            inArray(monitoringMembers.status, ["pending", "invited", "active"]),
+            inArray(monitoringMembers.status, [...LIVE_MEMBER_STATUSES]),
           ),
         )
         .orderBy(asc(monitoringMembers.name), asc(monitoringMembers.id));

@@ -1,5 +1,6 @@
 import { end, rows, text } from "../../core/replies.js";
 import type {
+  AnyFlow,
   Effect,
   Flow,
   FlowState,
@@ -11,16 +12,17 @@ import type {
 } from "../../core/types.js";
 import type {} from "./effects.js";
 import { managedGroups } from "./groups.js";
+import { MANAGE_FLOW, manageOptions } from "./options.js";
 
-export const MANAGE_FLOW = "mgroup";
-export const mopt = (...parts: (string | number)[]) => [MANAGE_FLOW, ...parts].join(":");
+export { MANAGE_FLOW };
+
 export const BROADCAST_MAX = 3000;
 export const PAUSE_HOURS = 24;
 
 /** The buttons under a group's status. */
 export function groupButtons(groupId: number, ctx: StepContext): Option[][] {
-  const b = (action: string, key: string): Option => ({
-    id: mopt(action, groupId),
+  const b = (action: "ref" | "mem" | "up" | "link" | "bc" | "mgr" | "win", key: string): Option => ({
+    id: manageOptions.build(action, groupId),
     label: ctx.t(`monitoring:menu.${key}`),
   });
   return [
@@ -54,25 +56,35 @@ const confirm = (key: string, yes: string, no: string, ctx: StepContext): StepRe
  */
 export function groupMenu(input: Input, ctx: StepContext): StepResult | null {
   if (input.kind !== "option") return null;
-  const m = /^mgroup:([a-z]{1,6}):(\d{1,15})(?::(\d{1,4}))?$/.exec(input.data);
-  if (!m) return null;
-  const id = Number(m[2]);
+  const o = manageOptions.parse(input.data);
+  if (!o || o.action === "send" || o.action === "nosend") return null;
+  const id = o.args[0];
   const effect = (e: Effect[]) => end([], { effects: e });
-  switch (m[1]) {
+  switch (o.action) {
     case "view":
       return effect([{ type: "monitoring.status", groupId: id }]);
     case "ref":
       return effect([{ type: "monitoring.status", groupId: id, edit: true }]);
     case "mem":
-      return effect([{ type: "monitoring.members", groupId: id, page: Number(m[3] ?? 0) }]);
+      return effect([{ type: "monitoring.members", groupId: id, page: o.args[1] ?? 0 }]);
     case "m":
       return effect([{ type: "monitoring.member", memberId: id, edit: true }]);
     case "rel":
-      return confirm("monitoring:member.releaseConfirm", mopt("relok", id), mopt("m", id), ctx);
+      return confirm(
+        "monitoring:member.releaseConfirm",
+        manageOptions.build("relok", id),
+        manageOptions.build("m", id),
+        ctx,
+      );
     case "relok":
       return effect([{ type: "monitoring.closeMember", memberId: id, status: "released" }]);
     case "rm":
-      return confirm("monitoring:member.removeConfirm", mopt("rmok", id), mopt("m", id), ctx);
+      return confirm(
+        "monitoring:member.removeConfirm",
+        manageOptions.build("rmok", id),
+        manageOptions.build("m", id),
+        ctx,
+      );
     case "rmok":
       return effect([{ type: "monitoring.closeMember", memberId: id, status: "removed" }]);
     case "pause":
@@ -127,11 +139,11 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
       return { state: next, replies: prompt(next, ctx) };
     }
     case "bcConfirm":
-      if (input.kind === "option" && input.data === mopt("send"))
+      if (manageOptions.match(input, "send"))
         return end([text(ctx.t("monitoring:broadcast.sending"), { edit: true })], {
           effects: [{ type: "monitoring.broadcast", groupId, text: String(s.data.text) }],
         });
-      if (input.kind === "option" && input.data === mopt("nosend"))
+      if (manageOptions.match(input, "nosend"))
         return end([text(ctx.t("monitoring:broadcast.cancelled"), { edit: true })]);
       return again("monitoring:report.useButtons");
     case "windows":
@@ -152,8 +164,8 @@ function prompt(s: FlowState, ctx: StepContext) {
         text(ctx.t("monitoring:broadcast.preview", { text: String(s.data.text) }), {
           options: [
             [
-              { id: mopt("send"), label: ctx.t("monitoring:broadcast.send") },
-              { id: mopt("nosend"), label: ctx.t("monitoring:broadcast.cancel") },
+              { id: manageOptions.build("send"), label: ctx.t("monitoring:broadcast.send") },
+              { id: manageOptions.build("nosend"), label: ctx.t("monitoring:broadcast.cancel") },
             ],
           ],
         }),
@@ -165,14 +177,16 @@ function prompt(s: FlowState, ctx: StepContext) {
   const action = s.data.purpose === "bc" ? "bc" : "view";
   return [
     text(ctx.t("monitoring:choose"), {
-      options: rows(places.map((p) => ({ id: mopt(action, p.id), label: p.name.slice(0, 60) }))),
+      options: rows(
+        places.map((p) => ({ id: manageOptions.build(action, p.id), label: p.name.slice(0, 60) })),
+      ),
     }),
   ];
 }
 
 /** /group: a manager's view of their group; /broadcast: a text to everyone in it. */
-export function createManageFlows(): Flow[] {
-  const manage: Flow = {
+export function createManageFlows(): AnyFlow[] {
+  const manage: Flow<Place[] | undefined> = {
     name: MANAGE_FLOW,
     commands: ["group"],
     requiresPhone: true,
@@ -182,7 +196,7 @@ export function createManageFlows(): Flow[] {
       return groups.map((g) => ({ id: g.id, name: g.name }));
     },
     start(ctx, payload) {
-      const places = (ctx.loaded ?? []) as Place[];
+      const places = ctx.loaded ?? [];
       const purpose = payload === "bc" ? "bc" : "view";
       if (places.length === 0) return end([text(ctx.t("monitoring:notManager"))]);
       if (places.length === 1) {

@@ -1,6 +1,12 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
-import { monitoringGroups, monitoringMembers, people, users } from "../../../db/schema/index.js";
+import {
+  LIVE_MEMBER_STATUSES,
+  monitoringGroups,
+  monitoringMembers,
+  people,
+  users,
+} from "../../../db/schema/index.js";
 import type { Group } from "./groups.js";
 import { isMonitoredOn, localClock } from "./reminder-policy.js";
 
@@ -11,8 +17,6 @@ export interface Membership {
   member: Member;
   group: Group;
 }
-
-const LIVE = ["pending", "invited", "active"] as const;
 
 /** Someone who already is followed by the group (the same account holder, or the same dependent). */
 export async function activeMembership(
@@ -189,7 +193,9 @@ export async function closeMember(
   const [row] = await db
     .update(monitoringMembers)
     .set({ status, closedAt: now })
-    .where(and(eq(monitoringMembers.id, memberId), inArray(monitoringMembers.status, [...LIVE])))
+    .where(
+      and(eq(monitoringMembers.id, memberId), inArray(monitoringMembers.status, [...LIVE_MEMBER_STATUSES])),
+    )
     .returning();
   return row ?? null;
 }

@@ -1,6 +1,12 @@
 import { and, eq, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
-import { invitations, monitoringGroups, monitoringMembers, roleGrants } from "../../../db/schema/index.js";
+import {
+  invitations,
+  LIVE_MEMBER_STATUSES,
+  monitoringGroups,
+  monitoringMembers,
+  roleGrants,
+} from "../../../db/schema/index.js";
 import type { I18n } from "../../core/i18n.js";
 import { text } from "../../core/replies.js";
 import { localDay } from "../../shared/local-time.js";
@@ -71,7 +77,7 @@ export async function releaseDue(
     .innerJoin(monitoringGroups, eq(monitoringGroups.id, monitoringMembers.groupId))
     .where(
       and(
-        inArray(monitoringMembers.status, ["pending", "invited", "active"]),
+        inArray(monitoringMembers.status, [...LIVE_MEMBER_STATUSES]),
         sql`(${monitoringMembers.endsOn} <= ${today} or ${monitoringGroups.endsOn} <= ${today})`,
       ),
     );

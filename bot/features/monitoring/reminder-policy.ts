@@ -1,3 +1,4 @@
+import type { MemberStatus } from "../../../db/schema/index.js";
 import { isoDay, localDate, localTime } from "../../shared/local-time.js";
 
 /** A daily report window in minutes after local midnight, [from, to), within one day. */
@@ -25,7 +26,7 @@ export interface SentReminder extends Occasion {
 
 /** What the policy needs to know of a member; the job reads it from the database. */
 export interface ReminderMember {
-  status: "pending" | "invited" | "active" | "released" | "removed";
+  status: MemberStatus;
   groupClosed: boolean;
   /** Local days "YYYY-MM-DD": reports are due from startsOn up to the day before endsOn. */
   startsOn: string;

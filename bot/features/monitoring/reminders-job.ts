@@ -6,6 +6,7 @@ import { text } from "../../core/replies.js";
 import { reportsOn } from "./daily-reports.js";
 import { formatWindow } from "./format.js";
 import { type Notice, notify } from "./notify.js";
+import { reportOptions } from "./options.js";
 import {
   DEFAULT_REMINDER_POLICY,
   formatClock,
@@ -13,6 +14,7 @@ import {
   localClock,
   occasionKey,
   type ReminderPolicy,
+  type ReminderRule,
   type ReportWindow,
   type SentReminder,
 } from "./reminder-policy.js";
@@ -35,6 +37,8 @@ export interface ReminderSummary {
   checked: number;
   first: number;
   second: number;
+  /** Members not reminded, by the rule that said no (insideWindow, notReported, remindedIn12h…). */
+  skipped: Partial<Record<ReminderRule, number>>;
 }
 
 type Candidate = typeof monitoringMembers.$inferSelect & { windows: ReportWindow[] };
@@ -48,7 +52,7 @@ export async function runReminders(deps: ReminderJobDeps, now: Date): Promise<Re
   const policy = deps.policy ?? DEFAULT_REMINDER_POLICY;
   const batch = deps.batchSize ?? 1000;
   const today = localClock(now, deps.timeZone).date;
-  const summary: ReminderSummary = { checked: 0, first: 0, second: 0 };
+  const summary: ReminderSummary = { checked: 0, first: 0, second: 0, skipped: {} };
   let after = 0;
   for (;;) {
     const candidates: Candidate[] = (
@@ -77,6 +81,8 @@ export async function runReminders(deps: ReminderJobDeps, now: Date): Promise<Re
       const queued = await remindBatch(tx, deps, candidates, now, today, policy);
       summary.first += queued.first;
       summary.second += queued.second;
+      for (const [rule, n] of Object.entries(queued.skipped) as [ReminderRule, number][])
+        summary.skipped[rule] = (summary.skipped[rule] ?? 0) + n;
     });
   }
 }
@@ -88,7 +94,7 @@ async function remindBatch(
   now: Date,
   today: string,
   policy: ReminderPolicy,
-): Promise<{ first: number; second: number }> {
+): Promise<Pick<ReminderSummary, "first" | "second" | "skipped">> {
   const ids = members.map((m) => m.id);
   const reported = new Map<number, Set<string>>();
   for (const r of await reportsOn(tx, ids, today)) {
@@ -109,7 +115,7 @@ async function remindBatch(
     sent.set(r.memberId, list);
   }
   const names = await groupNames(tx, [...new Set(members.map((m) => m.groupId))]);
-  const out = { first: 0, second: 0 };
+  const out: Pick<ReminderSummary, "first" | "second" | "skipped"> = { first: 0, second: 0, skipped: {} };
   const notices: Notice[] = [];
   for (const m of members) {
     const decision = isReminderDue(
@@ -127,7 +133,10 @@ async function remindBatch(
       deps.timeZone,
       policy,
     );
-    if (!decision.due) continue;
+    if (!decision.due) {
+      out.skipped[decision.rule] = (out.skipped[decision.rule] ?? 0) + 1;
+      continue;
+    }
     const { occasion, n } = decision;
     // The stamp is the claim: a concurrent run that stamped first wins, this one queues nothing.
     const stamped = await tx
@@ -158,8 +167,8 @@ async function remindBatch(
           ].join("\n"),
           {
             options: [
-              [{ id: `report:ok:${m.id}`, label: t("monitoring:report.healthy") }],
-              [{ id: `report:go:${m.id}`, label: t("monitoring:report.reminder.details") }],
+              [{ id: reportOptions.build("ok", m.id), label: t("monitoring:report.healthy") }],
+              [{ id: reportOptions.build("go", m.id), label: t("monitoring:report.reminder.details") }],
             ],
           },
         ),

@@ -1,4 +1,5 @@
 import type { TFunction } from "i18next";
+import { LIVE_MEMBER_STATUSES } from "../../../db/schema/index.js";
 import type { Lang } from "../../core/i18n.js";
 import { rows, text } from "../../core/replies.js";
 import type { Option, Reply, StepContext } from "../../core/types.js";
@@ -7,8 +8,9 @@ import { localDay, localTime } from "../../shared/local-time.js";
 import { formatPhone } from "../../shared/phone.js";
 import { formatDay, formatWindow, formatWindows, lastDayOf, reportValues, whoWithRoom } from "./format.js";
 import type { Group } from "./groups.js";
-import { groupButtons, mopt } from "./manage-flow.js";
+import { groupButtons } from "./manage-flow.js";
 import type { Member, Membership } from "./members.js";
+import { manageOptions } from "./options.js";
 import type { ReportWindow } from "./reminder-policy.js";
 import type { GroupStatus, MemberLine } from "./status.js";
 
@@ -103,14 +105,16 @@ export function membersReply(group: Group, members: Member[], page: number, ctx:
   const shown = members.slice(p * MEMBERS_PAGE, (p + 1) * MEMBERS_PAGE);
   const options: Option[][] = rows(
     shown.map((m) => ({
-      id: mopt("m", m.id),
+      id: manageOptions.build("m", m.id),
       label: `${whoWithRoom(m.name, m.room, t)}${m.status === "active" ? "" : " ✉️"}`.slice(0, 60),
     })),
   );
   const nav: Option[] = [];
-  if (p > 0) nav.push({ id: mopt("mem", group.id, p - 1), label: t("monitoring:members.prev") });
-  nav.push({ id: mopt("ref", group.id), label: t("monitoring:members.back") });
-  if (p < pages - 1) nav.push({ id: mopt("mem", group.id, p + 1), label: t("monitoring:members.next") });
+  if (p > 0)
+    nav.push({ id: manageOptions.build("mem", group.id, p - 1), label: t("monitoring:members.prev") });
+  nav.push({ id: manageOptions.build("ref", group.id), label: t("monitoring:members.back") });
+  if (p < pages - 1)
+    nav.push({ id: manageOptions.build("mem", group.id, p + 1), label: t("monitoring:members.next") });
   options.push(nav);
   const title =
     members.length === 0
@@ -122,7 +126,7 @@ export function membersReply(group: Group, members: Member[], page: number, ctx:
 export function memberReply(m: Membership, last: Date | null, ctx: StepContext): Reply {
   const t = ctx.t;
   const { member } = m;
-  const live = ["pending", "invited", "active"].includes(member.status);
+  const live = (LIVE_MEMBER_STATUSES as readonly string[]).includes(member.status);
   const paused = member.pausedUntil && member.pausedUntil > ctx.now;
   const stamp = (d: Date) => `${localTime(d, ctx.timeZone)} ${localDay(d, ctx.timeZone)}`;
   const body = t("monitoring:member.detail", {
@@ -137,17 +141,17 @@ export function memberReply(m: Membership, last: Date | null, ctx: StepContext):
   const options: Option[][] = [];
   if (live) {
     options.push([
-      { id: mopt("rel", member.id), label: t("monitoring:member.release") },
-      { id: mopt("rm", member.id), label: t("monitoring:member.remove") },
+      { id: manageOptions.build("rel", member.id), label: t("monitoring:member.release") },
+      { id: manageOptions.build("rm", member.id), label: t("monitoring:member.remove") },
     ]);
     if (member.status === "active")
       options.push([
         paused
-          ? { id: mopt("resume", member.id), label: t("monitoring:member.resume") }
-          : { id: mopt("pause", member.id), label: t("monitoring:member.pause") },
+          ? { id: manageOptions.build("resume", member.id), label: t("monitoring:member.resume") }
+          : { id: manageOptions.build("pause", member.id), label: t("monitoring:member.pause") },
       ]);
   }
-  options.push([{ id: mopt("mem", m.group.id, 0), label: t("monitoring:members.back") }]);
+  options.push([{ id: manageOptions.build("mem", m.group.id, 0), label: t("monitoring:members.back") }]);
   return text(body, { options, edit: true });
 }
 

@@ -1,16 +1,23 @@
 import { end, text } from "../../core/replies.js";
 import type { Flow, FlowState, Input, LoadEnv, Reply, StepContext, StepResult } from "../../core/types.js";
 import { SYMPTOMS } from "../declaration/index.js";
-import { bandOf, HEALTHY, parseSpo2, parseTemperature, type TemperatureBand } from "./daily-reports.js";
+import {
+  bandOf,
+  HEALTHY,
+  parseSpo2,
+  parseTemperature,
+  TEMPERATURE_BANDS,
+  type TemperatureBand,
+} from "./daily-reports.js";
 import type {} from "./effects.js";
 import { reportingMemberships, waitingForPhone } from "./members.js";
+import { reportOptions } from "./options.js";
 import type { ReportWindow } from "./reminder-policy.js";
 import {
   askRoom,
   feelQuestion,
   REPORT_FLOW,
   reportButtons,
-  ropt,
   spo2Question,
   symptomsQuestion,
   type Target,
@@ -67,7 +74,8 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
   const global = reportButtons(input);
   if (global) return global;
   const data = s.data as Data;
-  const opt = input.kind === "option" ? input.data : null;
+  const is = (action: "skip" | "healthy" | "unwell" | "none" | "done") =>
+    reportOptions.match(input, action) !== null;
   const typed = input.kind === "text" ? input.text.trim() : null;
   const again = (key: string): StepResult => ({
     state: s,
@@ -75,7 +83,7 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
   });
   switch (s.step) {
     case "who": {
-      const id = opt?.startsWith(ropt("who", "")) ? Number(opt.slice(ropt("who", "").length)) : null;
+      const id = reportOptions.match(input, "who")?.[0];
       const target = data.targets?.find((t) => t.id === id);
       return target ? begin(target, ctx) : again("monitoring:report.useButtons");
     }
@@ -86,7 +94,7 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
     }
     case "room": {
       if (typed !== null && typed.length > 40) return again("monitoring:report.badRoom");
-      if (typed === null && opt !== ropt("skip")) return again("monitoring:report.useButtons");
+      if (typed === null && !is("skip")) return again("monitoring:report.useButtons");
       const target = { ...data.target!, room: typed };
       const next = state("feel", { target });
       return {
@@ -96,11 +104,11 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
       };
     }
     case "feel": {
-      if (opt === ropt("healthy"))
+      if (is("healthy"))
         return end([], {
           effects: [{ type: "monitoring.saveReport", memberId: data.target!.id, input: HEALTHY }],
         });
-      if (opt !== ropt("unwell")) return again("monitoring:report.useButtons");
+      if (!is("unwell")) return again("monitoring:report.useButtons");
       const next = state("temp", data);
       return { state: next, replies: prompt(next, ctx) };
     }
@@ -111,35 +119,37 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
         tenths = parseTemperature(typed);
         if (tenths === null) return again("monitoring:report.badTemperature");
         band = bandOf(tenths);
-      } else if (opt?.startsWith(ropt("band", ""))) {
-        band = opt.slice(ropt("band", "").length) as TemperatureBand;
-      } else if (opt !== ropt("skip")) return again("monitoring:report.useButtons");
+      } else if (reportOptions.match(input, "band")) {
+        const [picked] = reportOptions.match(input, "band") ?? [];
+        band = TEMPERATURE_BANDS.find((b) => b === picked) ?? null;
+        if (band === null) return again("monitoring:report.useButtons");
+      } else if (!is("skip")) return again("monitoring:report.useButtons");
       const next = state("symptoms", { ...data, band, tenths, ticks: [] });
       return { state: next, replies: prompt(next, ctx) };
     }
     case "symptoms": {
       const ticks = new Set(data.ticks ?? []);
-      const symptom = opt?.startsWith(ropt("t", "")) ? opt.slice(ropt("t", "").length) : null;
+      const symptom = reportOptions.match(input, "t")?.[0] ?? null;
       if (symptom && SYMPTOMS.includes(symptom)) {
         if (ticks.has(symptom)) ticks.delete(symptom);
         else ticks.add(symptom);
         const next = state("symptoms", { ...data, ticks: SYMPTOMS.filter((x) => ticks.has(x)) });
         return { state: next, replies: [symptomsQuestion(next.data as Data, ctx, true)] };
       }
-      if (opt !== ropt("none") && opt !== ropt("done")) return again("monitoring:report.useButtons");
-      const next = state("spo2", { ...data, ticks: opt === ropt("none") ? [] : [...ticks] });
+      if (!is("none") && !is("done")) return again("monitoring:report.useButtons");
+      const next = state("spo2", { ...data, ticks: is("none") ? [] : [...ticks] });
       return { state: next, replies: prompt(next, ctx) };
     }
     case "spo2": {
       const spo2 = typed === null ? null : parseSpo2(typed);
       if (typed !== null && spo2 === null) return again("monitoring:report.badSpo2");
-      if (typed === null && opt !== ropt("skip")) return again("monitoring:report.useButtons");
+      if (typed === null && !is("skip")) return again("monitoring:report.useButtons");
       const next = state("note", { ...data, spo2 });
       return { state: next, replies: prompt(next, ctx) };
     }
     case "note": {
       if (typed !== null && typed.length > 500) return again("monitoring:report.badNote");
-      if (typed === null && opt !== ropt("skip")) return again("monitoring:report.useButtons");
+      if (typed === null && !is("skip")) return again("monitoring:report.useButtons");
       return save(data, typed || null);
     }
   }
@@ -148,7 +158,7 @@ function step(s: FlowState, input: Input, ctx: StepContext): StepResult {
 
 function prompt(s: FlowState, ctx: StepContext): Reply[] {
   const data = s.data as Data;
-  const skip = [[{ id: ropt("skip"), label: ctx.t("monitoring:report.skip") }]];
+  const skip = [[{ id: reportOptions.build("skip"), label: ctx.t("monitoring:report.skip") }]];
   switch (s.step) {
     case "who":
       return [whoQuestion(data.targets ?? [], ctx)];
@@ -175,7 +185,7 @@ function prompt(s: FlowState, ctx: StepContext): Reply[] {
 }
 
 /** /report (and the reminder's button): the daily health report, for oneself or a dependent. */
-export function createDailyReportFlow(opts: { timeZone: string }): Flow {
+export function createDailyReportFlow(opts: { timeZone: string }): Flow<Loaded | undefined> {
   return {
     name: REPORT_FLOW,
     commands: ["report"],
@@ -194,7 +204,7 @@ export function createDailyReportFlow(opts: { timeZone: string }): Flow {
       return { targets, waiting: await waitingForPhone(env.tx, env.user.phone) };
     },
     start(ctx, payload) {
-      const { targets, waiting } = (ctx.loaded ?? { targets: [], waiting: 0 }) as Loaded;
+      const { targets, waiting } = ctx.loaded ?? { targets: [], waiting: 0 };
       // Listed by a manager and not linked yet: link first, then come back here.
       if (waiting > 0) return end([], { effects: [{ type: "monitoring.linkMine", report: true }] });
       if (targets.length === 0) return end([text(ctx.t("monitoring:report.notEnrolled"))]);

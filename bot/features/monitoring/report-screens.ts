@@ -3,10 +3,10 @@ import type { Input, Option, Reply, StepContext, StepResult } from "../../core/t
 import { SYMPTOMS } from "../declaration/index.js";
 import { HEALTHY, TEMPERATURE_BANDS } from "./daily-reports.js";
 import { formatDay, formatWindow } from "./format.js";
+import { REPORT_FLOW, reportOptions } from "./options.js";
 import { type ReportWindow, reportOccasion } from "./reminder-policy.js";
 
-export const REPORT_FLOW = "report";
-export const ropt = (...parts: string[]) => [REPORT_FLOW, ...parts].join(":");
+export { REPORT_FLOW };
 
 /** Someone this account reports for, in one group. */
 export interface Target {
@@ -22,7 +22,7 @@ const TICK = "✅";
 
 export function whoQuestion(targets: Target[], ctx: StepContext): Reply {
   const options = targets.map((t) => ({
-    id: ropt("who", String(t.id)),
+    id: reportOptions.build("who", t.id),
     label: `${t.name || ctx.t("monitoring:noName")} — ${t.group}`.slice(0, 60),
   }));
   return text(ctx.t("monitoring:report.who"), { options: rows(options) });
@@ -30,7 +30,7 @@ export function whoQuestion(targets: Target[], ctx: StepContext): Reply {
 
 export const askRoom = (ctx: StepContext): Reply =>
   text(ctx.t("monitoring:report.askRoom"), {
-    options: [[{ id: ropt("skip"), label: ctx.t("monitoring:report.skip") }]],
+    options: [[{ id: reportOptions.build("skip"), label: ctx.t("monitoring:report.skip") }]],
   });
 
 /** "sáng 01/08/2021" when the group has two windows, else just the day. */
@@ -53,34 +53,37 @@ export function feelQuestion(target: Target, ctx: StepContext): Reply {
   });
   return text(body, {
     options: [
-      [{ id: ropt("healthy"), label: ctx.t("monitoring:report.healthy") }],
-      [{ id: ropt("unwell"), label: ctx.t("monitoring:report.unwell") }],
+      [{ id: reportOptions.build("healthy"), label: ctx.t("monitoring:report.healthy") }],
+      [{ id: reportOptions.build("unwell"), label: ctx.t("monitoring:report.unwell") }],
     ],
   });
 }
 
 export function temperatureQuestion(ctx: StepContext): Reply {
   const bands: Option[] = TEMPERATURE_BANDS.map((b) => ({
-    id: ropt("band", b),
+    id: reportOptions.build("band", b),
     label: ctx.t(`monitoring:report.band.${b}`),
   }));
   return text(ctx.t("monitoring:report.askTemperature"), {
-    options: [...rows(bands, 2), [{ id: ropt("skip"), label: ctx.t("monitoring:report.notMeasured") }]],
+    options: [
+      ...rows(bands, 2),
+      [{ id: reportOptions.build("skip"), label: ctx.t("monitoring:report.notMeasured") }],
+    ],
   });
 }
 
 export function symptomsQuestion(data: { ticks?: string[] }, ctx: StepContext, edit = false): Reply {
   const ticks = new Set(data.ticks ?? []);
   const options = SYMPTOMS.map((s) => ({
-    id: ropt("t", s),
+    id: reportOptions.build("t", s),
     label: `${ticks.has(s) ? `${TICK} ` : ""}${ctx.t(`declaration:q.symptoms.opt.${s}`)}`,
   }));
   return text(ctx.t("monitoring:report.askSymptoms"), {
     options: [
       ...rows(options, 2),
       [
-        { id: ropt("none"), label: ctx.t("monitoring:report.noSymptoms") },
-        { id: ropt("done"), label: ctx.t("monitoring:report.done") },
+        { id: reportOptions.build("none"), label: ctx.t("monitoring:report.noSymptoms") },
+        { id: reportOptions.build("done"), label: ctx.t("monitoring:report.done") },
       ],
     ],
     edit,
@@ -89,7 +92,7 @@ export function symptomsQuestion(data: { ticks?: string[] }, ctx: StepContext, e
 
 export const spo2Question = (ctx: StepContext): Reply =>
   text(ctx.t("monitoring:report.askSpo2"), {
-    options: [[{ id: ropt("skip"), label: ctx.t("monitoring:report.skip") }]],
+    options: [[{ id: reportOptions.build("skip"), label: ctx.t("monitoring:report.skip") }]],
   });
 
 /**
@@ -98,16 +101,24 @@ export const spo2Question = (ctx: StepContext): Reply =>
  */
 export function reportButtons(input: Input): StepResult | null {
   if (input.kind !== "option") return null;
-  const dep = /^report:dep:(\d{1,15}):(\d{1,15})$/.exec(input.data);
-  if (dep)
-    return end([], {
-      effects: [{ type: "monitoring.addDependent", groupId: Number(dep[1]), personId: Number(dep[2]) }],
-    });
-  const m = /^report:(go|ok|join)(?::(\d{1,15}))?$/.exec(input.data);
-  if (!m) return null;
-  const id = m[2] ? Number(m[2]) : null;
-  if (m[1] === "join") return end([], { effects: [{ type: "monitoring.linkMine", report: true }] });
-  if (m[1] === "ok" && id !== null)
-    return end([], { effects: [{ type: "monitoring.saveReport", memberId: id, input: HEALTHY }] });
-  return end([], { next: { flow: REPORT_FLOW, payload: id === null ? "" : String(id) } });
+  const o = reportOptions.parse(input.data);
+  switch (o?.action) {
+    case "dep": {
+      const [groupId, personId] = o.args;
+      return end([], { effects: [{ type: "monitoring.addDependent", groupId, personId }] });
+    }
+    case "join":
+      return end([], { effects: [{ type: "monitoring.linkMine", report: true }] });
+    case "ok": {
+      const [id] = o.args;
+      if (id !== undefined)
+        return end([], { effects: [{ type: "monitoring.saveReport", memberId: id, input: HEALTHY }] });
+      return end([], { next: { flow: REPORT_FLOW, payload: "" } });
+    }
+    case "go": {
+      const [id] = o.args;
+      return end([], { next: { flow: REPORT_FLOW, payload: id === undefined ? "" : String(id) } });
+    }
+  }
+  return null;
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
-import { chatReachability, monitoringMembers } from "../../../db/schema/index.js";
+import { chatReachability, LIVE_MEMBER_STATUSES, monitoringMembers } from "../../../db/schema/index.js";
 import { zaloChatsOutsideWindow } from "../../shared/zalo-interactions.js";
 import { type DailyReport, lastReports, reportsOn } from "./daily-reports.js";
 import type { Group } from "./groups.js";
@@ -49,7 +49,7 @@ export async function groupStatus(
     .where(
       and(
         eq(monitoringMembers.groupId, group.id),
-        inArray(monitoringMembers.status, ["pending", "invited", "active"]),
+        inArray(monitoringMembers.status, [...LIVE_MEMBER_STATUSES]),
       ),
     );
   const followed = rows.filter((m) => m.status === "active" && m.userId !== null && isMonitoredOn(m, date));

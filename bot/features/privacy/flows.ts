@@ -5,10 +5,10 @@ import type {} from "./effects.js";
 import { heldParagraphs, personalFiles } from "./summary.js";
 
 const load = (env: LoadEnv) => collectPersonalData(env.tx, env.user.id);
-const held = (ctx: StepContext) => ctx.loaded as PersonalData;
+const held = (ctx: StepContext<PersonalData>) => ctx.loaded;
 
 /** /mydata: everything held about the account and its dependents, as text and as files to download. */
-export function createMyDataFlow(): Flow {
+export function createMyDataFlow(): Flow<PersonalData> {
   return {
     name: "mydata",
     commands: ["mydata"],
@@ -28,8 +28,8 @@ export function createMyDataFlow(): Flow {
 }
 
 /** /delete: says what will be erased, asks once, erases (the effect says what went and what stayed). */
-export function createDeleteFlow(): Flow {
-  const question = (ctx: StepContext) =>
+export function createDeleteFlow(): Flow<PersonalData> {
+  const question = (ctx: StepContext<PersonalData>) =>
     text([...heldParagraphs(held(ctx), ctx), ctx.t("privacy:mydata.confirmDelete")].join("\n\n"), {
       options: [
         [{ id: "delete:yes", label: ctx.t("privacy:mydata.buttons.yes") }],

@@ -100,5 +100,6 @@ export function scheduleRetention(
       { job: RETENTION_JOB, removed, policy: { ...DEFAULT_RETENTION, ...opts.policy } },
       "retention: removed",
     );
+    return { ...removed };
   });
 }

@@ -7,6 +7,18 @@ import { formatPhone } from "../../shared/phone.js";
 import { ForbiddenError, isAdmin } from "../../shared/roles.js";
 import { toCsv } from "../../shared/spreadsheet.js";
 import { type AuditRow, auditTable, readAudit, resolveUser } from "./audit-query.js";
+import { auditOptions } from "./options.js";
+
+/** The Export button's id, with the listing's filter; null when the filter cannot ride in a button id. */
+function exportButton(e: { actor?: string; subject?: string }): string | null {
+  try {
+    if (e.actor !== undefined) return auditOptions.build("csv", "a", e.actor);
+    if (e.subject !== undefined) return auditOptions.build("csv", "s", e.subject);
+    return auditOptions.build("csv");
+  } catch {
+    return null;
+  }
+}
 
 const AUDIT_LIST = 20;
 const AUDIT_EXPORT_MAX = 10_000;
@@ -81,12 +93,7 @@ export function adminEffects(deps: {
         return [{ kind: "document", bytes, fileName: `audit-${day}.csv`, mimeType: "text/csv" }];
       }
       if (rows.length === 0) return [text(t("tracing:audit.empty"))];
-      const data =
-        e.actor !== undefined
-          ? `audit:csv:a:${e.actor}`
-          : e.subject !== undefined
-            ? `audit:csv:s:${e.subject}`
-            : "audit:csv";
+      const data = exportButton(e);
       return [
         text(
           [
@@ -94,7 +101,7 @@ export function adminEffects(deps: {
             ...rows.map((r) => auditLine(r, env.ctx.timeZone)),
           ].join("\n"),
           {
-            options: [[{ id: data, label: t("tracing:audit.export") }]],
+            options: data ? [[{ id: data, label: t("tracing:audit.export") }]] : undefined,
           },
         ),
       ];

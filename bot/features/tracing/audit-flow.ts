@@ -1,6 +1,7 @@
 import { end, text } from "../../core/replies.js";
 import type { Flow, Input, StepContext, StepResult } from "../../core/types.js";
 import type {} from "./effects.js";
+import { AUDIT_FLOW, auditOptions } from "./options.js";
 
 /**
  * `/audit` (administrators): the newest audit rows; `/audit actor <who>` or `/audit subject <who>` (a user
@@ -18,15 +19,16 @@ export function readAuditArgs(payload: string): { actor?: string; subject?: stri
 /** The Export button under a listing, with its filter in the data (kept short: ids and phones only). */
 export function auditMenu(input: Input, _ctx: StepContext): StepResult | null {
   if (input.kind !== "option") return null;
-  const m = /^audit:csv(?::(a|s):(\S{1,32}))?$/.exec(input.data);
-  if (!m) return null;
-  const filter = m[1] === "a" ? { actor: m[2] } : m[1] === "s" ? { subject: m[2] } : {};
+  const csv = auditOptions.match(input, "csv");
+  if (!csv) return null;
+  const [by, who] = csv;
+  const filter = by === "a" && who ? { actor: who } : by === "s" && who ? { subject: who } : {};
   return end([], { effects: [{ type: "tracing.audit", ...filter, export: true }] });
 }
 
 export function createAuditFlow(): Flow {
   return {
-    name: "audit",
+    name: AUDIT_FLOW,
     commands: ["audit"],
     requiresPhone: true,
     start(ctx, payload) {

@@ -9,7 +9,7 @@ export type TraceWho =
 declare module "../../core/types.js" {
   interface EffectMap {
     "tracing.run": { who: TraceWho; days: number };
-    "trace.f2": { traceId: number };
+    "tracing.f2": { traceId: number };
     "tracing.confirm": { traceId: number };
     "tracing.notify": { traceId: number };
     "tracing.enrollMenu": { traceId: number };
@@ -30,7 +30,7 @@ declare module "../../core/types.js" {
 
 export type TracingEffectType =
   | "tracing.run"
-  | "trace.f2"
+  | "tracing.f2"
   | "tracing.confirm"
   | "tracing.notify"
   | "tracing.enrollMenu"

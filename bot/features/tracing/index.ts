@@ -1,8 +1,9 @@
 import { answerErrors } from "../../core/answer-errors.js";
-import type { EffectHandlers, Feature } from "../../core/engine.js";
+import type { EffectEnv, EffectHandlers, Feature } from "../../core/engine.js";
 import type { I18n } from "../../core/i18n.js";
 import { text } from "../../core/replies.js";
 import type { Reply, StepContext } from "../../core/types.js";
+import type { OfficerScope } from "../../shared/officer-scope.js";
 import { createQrDecoder, type QrDecoder } from "../../shared/qr/decode.js";
 import { ForbiddenError } from "../../shared/roles.js";
 import { GroupClosedError } from "../monitoring/index.js";
@@ -37,7 +38,14 @@ export interface TracingFeatureDeps {
   botUsername?: () => string | undefined;
   /** How long an officer invitation works (default 7 days). */
   inviteDays?: number;
+  /**
+   * Parts other features add to /stats (area levels, venue ratings), each reading and auditing in the
+   * officer's scope; app.ts passes them in so that dependencies keep pointing one way.
+   */
+  statsSections?: StatsSection[];
 }
+
+export type StatsSection = (env: EffectEnv, officer: OfficerScope) => Promise<Reply[]>;
 
 /** "2021-08-01" → "01/08/2021". */
 const dmy = (iso: string | undefined) => (iso ? iso.split("-").reverse().join("/") : "");
@@ -108,6 +116,7 @@ export function tracingFeature(deps: TracingFeatureDeps): Feature {
           caption: env.ctx.t(`tracing:stats.chart.${c.name}`),
           fileName: `stats-${c.name}.png`,
         });
+      for (const section of deps.statsSections ?? []) replies.push(...(await section(env, officer)));
       return replies;
     },
   };

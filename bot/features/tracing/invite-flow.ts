@@ -63,8 +63,8 @@ function afterProvince(state: FlowState, p: Province, ctx: StepContext): StepRes
   return { state: next, replies: [question(next, ctx)] };
 }
 
-function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
-  const loaded = (ctx.loaded ?? {}) as Loaded;
+function step(state: FlowState, input: Input, ctx: StepContext<Loaded>): StepResult {
+  const loaded = ctx.loaded;
   const data = input.kind === "option" ? input.data : "";
   const again = (key: string) => ({ state, replies: [text(`⚠️ ${ctx.t(key)}`), question(state, ctx)] });
   if (state.step === "role") {
@@ -102,7 +102,7 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
   return { state, replies: [text(ctx.t("tracing:invite.chooseCommune"), { options: rows(options, 2) })] };
 }
 
-export function createInviteFlow(): Flow {
+export function createInviteFlow(): Flow<Loaded> {
   return {
     name: INVITE_FLOW,
     commands: ["invite"],
@@ -121,7 +121,7 @@ export function createInviteFlow(): Flow {
       };
     },
     start(ctx) {
-      if (!(ctx.loaded as Loaded).admin) return end([text(ctx.t("tracing:invite.adminOnly"))]);
+      if (!ctx.loaded.admin) return end([text(ctx.t("tracing:invite.adminOnly"))]);
       const state: FlowState = { flow: INVITE_FLOW, step: "role", data: {} };
       return { state, replies: [question(state, ctx)] };
     },

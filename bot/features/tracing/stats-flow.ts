@@ -2,14 +2,18 @@ import { end, rows, text } from "../../core/replies.js";
 import type { Flow, Input, LoadEnv, StepContext, StepResult } from "../../core/types.js";
 import { officerScope } from "../../shared/officer-scope.js";
 import type {} from "./effects.js";
+import { STATS_FLOW, statsOptions } from "./options.js";
 import { STATS_DAYS } from "./stats.js";
 
-export const STATS_FLOW = "stats";
+export { STATS_FLOW };
 
 const periodMenu = (ctx: StepContext) =>
   text(ctx.t("tracing:stats.ask"), {
     options: rows(
-      STATS_DAYS.map((d) => ({ id: `${STATS_FLOW}:${d}`, label: ctx.t("tracing:trace.days", { n: d }) })),
+      STATS_DAYS.map((d) => ({
+        id: statsOptions.build(`${d}`),
+        label: ctx.t("tracing:trace.days", { n: d }),
+      })),
       3,
     ),
   });
@@ -17,15 +21,16 @@ const periodMenu = (ctx: StepContext) =>
 /** The period buttons, also pressed after the flow ended (a later look at another period). */
 export function statsMenu(input: Input, ctx: StepContext): StepResult | null {
   if (input.kind !== "option") return null;
-  const days = Number(/^stats:(\d{1,2})$/.exec(input.data)?.[1]);
-  if (!(STATS_DAYS as readonly number[]).includes(days)) return null;
+  const pressed = statsOptions.parse(input.data);
+  if (!pressed) return null;
+  const days = Number(pressed.action);
   return end([text(ctx.t("tracing:stats.working", { n: days }), { edit: true })], {
     effects: [{ type: "tracing.stats", days }],
   });
 }
 
 /** /stats [days]: numbers and charts for the officer's communes or province. */
-export function createStatsFlow(): Flow {
+export function createStatsFlow(): Flow<{ officer: boolean }> {
   return {
     name: STATS_FLOW,
     commands: ["stats"],
@@ -34,7 +39,7 @@ export function createStatsFlow(): Flow {
       return { officer: (await officerScope(env.tx, env.user.id)) !== null };
     },
     start(ctx, payload) {
-      if (!(ctx.loaded as { officer: boolean }).officer) return end([text(ctx.t("tracing:notOfficer"))]);
+      if (!ctx.loaded.officer) return end([text(ctx.t("tracing:notOfficer"))]);
       const days = Number(payload.trim());
       if ((STATS_DAYS as readonly number[]).includes(days))
         return end([], { effects: [{ type: "tracing.stats", days }] });

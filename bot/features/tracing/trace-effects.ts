@@ -16,6 +16,7 @@ import { contactsOf } from "./contacts.js";
 import type { TraceWho, TracingEffectType } from "./effects.js";
 import { enrollF1, homeGroupsOf } from "./enroll.js";
 import { traceTable } from "./export.js";
+import { traceOptions } from "./options.js";
 import { contactCard, contactList, phoneOf, resultReplies, traceFileReplies } from "./replies.js";
 import { traceButtons } from "./trace-flow.js";
 import { runF2, runTrace, traceScope } from "./traces.js";
@@ -70,7 +71,7 @@ export function traceEffects(
       if (outcome.kind === "notFound") return [text(env.ctx.t("tracing:trace.notFound"))];
       return resultReplies(env, outcome.result);
     },
-    "trace.f2": async (e, env) => {
+    "tracing.f2": async (e, env) => {
       const officer = await requireOfficer(env);
       const trace = await traceFor(env.tx, officer, e.traceId);
       const r = await runF2(env.tx, { officer, trace, now: env.now });
@@ -119,8 +120,8 @@ export function traceEffects(
       const trace = await traceFor(env.tx, officer, e.traceId);
       const groups = (await homeGroupsOf(env.tx, env.user.id)).slice(0, 10);
       const options = [
-        { id: `trace:en:${trace.id}`, label: env.ctx.t("tracing:enroll.newGroup") },
-        ...groups.map((g) => ({ id: `trace:eg:${trace.id}:${g.id}`, label: g.name })),
+        { id: traceOptions.build("en", trace.id), label: env.ctx.t("tracing:enroll.newGroup") },
+        ...groups.map((g) => ({ id: traceOptions.build("eg", trace.id, g.id), label: g.name })),
       ];
       return [text(env.ctx.t("tracing:enroll.which"), { options: rows(options) })];
     },
@@ -161,7 +162,7 @@ export function traceEffects(
       });
       if (contacts.length === 0) return [text(env.ctx.t("tracing:followUp.none"))];
       const options = contacts.slice(0, 40).map((c) => ({
-        id: `trace:fc:${c.id}`,
+        id: traceOptions.build("fc", c.id),
         label: `#${c.id} F${c.degree} ${c.name || phoneOf(c)} · ${env.ctx.t(`tracing:followUp.${c.followUp}`)}`,
       }));
       return [text(env.ctx.t("tracing:followUp.choose", { id: trace.id }), { options: rows(options) })];

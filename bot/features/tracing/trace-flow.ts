@@ -12,10 +12,10 @@ import type {
 import { officerScope } from "../../shared/officer-scope.js";
 import { normalizePhone } from "../../shared/phone.js";
 import type { TraceWho } from "./effects.js";
+import { TRACE_FLOW, traceOptions } from "./options.js";
 import { DEFAULT_TRACE_DAYS, TRACE_DAYS } from "./traces.js";
 
-export const TRACE_FLOW = "trace";
-const opt = (...parts: (string | number)[]) => [TRACE_FLOW, ...parts].join(":");
+export { TRACE_FLOW };
 
 /** Follow-up statuses as short codes in button data. */
 export const FOLLOW_UP_CODES = {
@@ -31,21 +31,21 @@ export function traceButtons(traceId: number, ctx: StepContext, f2 = true): Opti
   const t = ctx.t;
   return [
     [
-      ...(f2 ? [{ id: opt("f2", traceId), label: t("tracing:trace.buttons.f2") }] : []),
-      { id: opt("f0", traceId), label: t("tracing:trace.buttons.f0") },
+      ...(f2 ? [{ id: traceOptions.build("f2", traceId), label: t("tracing:trace.buttons.f2") }] : []),
+      { id: traceOptions.build("f0", traceId), label: t("tracing:trace.buttons.f0") },
     ],
     [
-      { id: opt("notify", traceId), label: t("tracing:trace.buttons.notify") },
-      { id: opt("enroll", traceId), label: t("tracing:trace.buttons.enroll") },
+      { id: traceOptions.build("notify", traceId), label: t("tracing:trace.buttons.notify") },
+      { id: traceOptions.build("enroll", traceId), label: t("tracing:trace.buttons.enroll") },
     ],
-    [{ id: opt("fu", traceId), label: t("tracing:trace.buttons.followUp") }],
+    [{ id: traceOptions.build("fu", traceId), label: t("tracing:trace.buttons.followUp") }],
   ];
 }
 
 /** Status buttons under one contact. */
 export function followUpButtons(contactId: number, ctx: StepContext): Option[][] {
   const b = (code: FollowUpCode) => ({
-    id: opt("fs", contactId, code),
+    id: traceOptions.build("fs", contactId, code),
     label: ctx.t(`tracing:followUp.${FOLLOW_UP_CODES[code]}`),
   });
   return [
@@ -54,13 +54,13 @@ export function followUpButtons(contactId: number, ctx: StepContext): Option[][]
   ];
 }
 
-const confirm = (question: string, yes: string, traceId: number, ctx: StepContext): StepResult =>
+const confirm = (question: string, yes: "f0ok" | "notifyok", traceId: number, ctx: StepContext): StepResult =>
   end([
     text(question, {
       options: [
         [
-          { id: opt(yes, traceId), label: ctx.t("tracing:yes") },
-          { id: opt("no", traceId), label: ctx.t("tracing:no") },
+          { id: traceOptions.build(yes, traceId), label: ctx.t("tracing:yes") },
+          { id: traceOptions.build("no", traceId), label: ctx.t("tracing:no") },
         ],
       ],
     }),
@@ -72,16 +72,14 @@ const confirm = (question: string, yes: string, traceId: number, ctx: StepContex
  */
 export function traceMenu(input: Input, ctx: StepContext): StepResult | null {
   if (input.kind !== "option") return null;
-  const m = /^trace:(f2|f0|f0ok|notify|notifyok|enroll|en|eg|fu|fc|fs|no):(\d{1,15})(?::(\w{1,15}))?$/.exec(
-    input.data,
-  );
-  if (!m) return null;
-  const id = Number(m[2]);
+  const o = traceOptions.parse(input.data);
+  if (!o || o.action === "days") return null;
+  const id = o.args[0];
   const t = ctx.t;
   const done = (effects: StepResult["effects"], replies: Reply[] = []) => end(replies, { effects });
-  switch (m[1]) {
+  switch (o.action) {
     case "f2":
-      return done([{ type: "trace.f2", traceId: id }]);
+      return done([{ type: "tracing.f2", traceId: id }]);
     case "f0":
       return confirm(t("tracing:trace.confirmF0"), "f0ok", id, ctx);
     case "f0ok":
@@ -102,18 +100,18 @@ export function traceMenu(input: Input, ctx: StepContext): StepResult | null {
       return done([{ type: "tracing.enrollMenu", traceId: id }]);
     case "en":
       return done([{ type: "tracing.enroll", traceId: id, groupId: null }]);
-    case "eg": {
-      const groupId = Number(m[3]);
-      return Number.isSafeInteger(groupId) ? done([{ type: "tracing.enroll", traceId: id, groupId }]) : null;
-    }
+    case "eg":
+      return done([{ type: "tracing.enroll", traceId: id, groupId: o.args[1] }]);
     case "fu":
       return done([{ type: "tracing.followUpList", traceId: id }]);
     case "fc":
       return done([{ type: "tracing.followUpShow", contactId: id }]);
     case "fs": {
-      const code = m[3] as FollowUpCode | undefined;
-      if (!code || !(code in FOLLOW_UP_CODES)) return null;
-      return done([{ type: "tracing.followUp", contactId: id, status: FOLLOW_UP_CODES[code] }]);
+      const code = o.args[1];
+      if (!Object.hasOwn(FOLLOW_UP_CODES, code)) return null;
+      return done([
+        { type: "tracing.followUp", contactId: id, status: FOLLOW_UP_CODES[code as FollowUpCode] },
+      ]);
     }
   }
   return null;
@@ -135,7 +133,7 @@ export function readWho(typed: string): TraceWho | null {
 
 function ask(days: number, ctx: StepContext, edit = false): Reply {
   const options = TRACE_DAYS.map((d) => ({
-    id: opt("days", d),
+    id: traceOptions.build("days", d),
     label: `${d === days ? "✓ " : ""}${ctx.t("tracing:trace.days", { n: d })}`,
   }));
   return text(ctx.t("tracing:trace.ask", { n: days }), { options: rows(options, 3), edit });
@@ -154,8 +152,8 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
   if (menu) return menu;
   const days = daysOf(state);
   if (input.kind === "option") {
-    const d = Number(/^trace:days:(\d{1,2})$/.exec(input.data)?.[1]);
-    if ((TRACE_DAYS as readonly number[]).includes(d))
+    const d = traceOptions.match(input, "days")?.[0];
+    if (d !== undefined && (TRACE_DAYS as readonly number[]).includes(d))
       return { state: { ...state, data: { days: d } }, replies: [ask(d, ctx, true)] };
   }
   if (input.kind === "photo") return run({ by: "photo", value: input.fileRef, size: input.size }, days, ctx);
@@ -167,7 +165,7 @@ function step(state: FlowState, input: Input, ctx: StepContext): StepResult {
 }
 
 /** /trace: name the case (phone, ID number, photo of their personal QR), choose the period, get the F1s. */
-export function createTraceFlow(): Flow {
+export function createTraceFlow(): Flow<{ officer: boolean }> {
   return {
     name: TRACE_FLOW,
     commands: ["trace"],
@@ -176,7 +174,7 @@ export function createTraceFlow(): Flow {
       return { officer: (await officerScope(env.tx, env.user.id)) !== null };
     },
     start(ctx, payload) {
-      if (!(ctx.loaded as { officer: boolean }).officer) return end([text(ctx.t("tracing:notOfficer"))]);
+      if (!ctx.loaded.officer) return end([text(ctx.t("tracing:notOfficer"))]);
       const who = payload ? readWho(payload) : null;
       if (who) return run(who, DEFAULT_TRACE_DAYS, ctx);
       const state: FlowState = { flow: TRACE_FLOW, step: "who", data: { days: DEFAULT_TRACE_DAYS } };

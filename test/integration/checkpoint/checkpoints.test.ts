@@ -294,7 +294,7 @@ describe("the export files", () => {
       visitorKey: "w:+84987000222",
       visitorName: '=HYPERLINK("x")',
       visitorPhone: "+84987000222",
-      method: "staff_manual",
+      method: "staff_manual" as const,
       checkedInBy: 2,
       checkedInAt: at(0),
       autoCheckoutAt: at(60),

@@ -96,13 +96,26 @@ const report = async (i: number, at: Date) => {
 
 describe("reminders", () => {
   it("come in the window, once, then a second near its end, and stop after the report", async () => {
-    expect(await runReminders(deps(), hanoi(1, "06:00"))).toMatchObject({ first: 0, second: 0 });
-    expect(await runReminders(deps(), hanoi(1, "07:00"))).toEqual({ checked: 3, first: 3, second: 0 });
+    expect(await runReminders(deps(), hanoi(1, "06:00"))).toMatchObject({
+      first: 0,
+      second: 0,
+      skipped: { insideWindow: 3 },
+    });
+    expect(await runReminders(deps(), hanoi(1, "07:00"))).toEqual({
+      checked: 3,
+      first: 3,
+      second: 0,
+      skipped: {},
+    });
     // The same tick again (another instance, a retry) queues nothing more.
     expect(await runReminders(deps(), hanoi(1, "07:00"))).toMatchObject({ first: 0, second: 0 });
     expect(await runReminders(deps(), hanoi(1, "08:00"))).toMatchObject({ first: 0, second: 0 });
     await report(0, hanoi(1, "08:30"));
-    expect(await runReminders(deps(), hanoi(1, "09:00"))).toMatchObject({ first: 0, second: 2 });
+    expect(await runReminders(deps(), hanoi(1, "09:00"))).toMatchObject({
+      first: 0,
+      second: 2,
+      skipped: { notReported: 1 },
+    });
     expect(await runReminders(deps(), hanoi(1, "10:00"))).toMatchObject({ first: 0, second: 0 });
 
     const an = await remindersTo(members[0]!.chatId);

@@ -74,11 +74,11 @@ beforeAll(async () => {
     visitAt.map((at, i) => ({
       checkpointId: cp.id,
       visitorKey: `w:+8491300000${i}`,
-      method: "staff_manual",
+      method: "staff_manual" as const,
       checkedInAt: at,
       autoCheckoutAt: new Date(at.getTime() + 3600_000),
       checkedOutAt: new Date(at.getTime() + 600_000),
-      endedHow: "manual",
+      endedHow: "manual" as const,
     })),
   );
   // Monitoring: groups closed 15 and 13 days ago; in an open group, members ended 20 and 3 days ago.

@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { FlowState, Input, Reply, StepResult } from "../../../bot/core/types.js";
+import type { FlowState, Input, Reply, StepContext, StepResult } from "../../../bot/core/types.js";
 import { checkinIdle, createCheckinFlow } from "../../../bot/features/checkpoint/checkin-flow.js";
 import { createCheckpointRegisterFlow } from "../../../bot/features/checkpoint/register-flow.js";
 import { createScanFlow } from "../../../bot/features/checkpoint/scan-flow.js";
 import { visitorsMenu } from "../../../bot/features/checkpoint/visitors-flow.js";
 import { stepContext } from "../../support/context.js";
 
-const ctx = (loaded?: unknown) => ({
+/** Steps are fed whatever a load would have read; the table rows are untyped, hence `never`. */
+const ctx = (loaded?: unknown): StepContext<never> => ({
   ...stepContext({ lang: "en", user: { phone: "+84912345678" }, now: new Date("2021-08-14T03:00:00Z") }),
-  loaded,
+  loaded: loaded as never,
 });
 const say = (t: string): Input => ({ kind: "text", text: t });
 const press = (data: string): Input => ({ kind: "option", data });

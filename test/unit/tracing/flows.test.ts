@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { localesDir } from "../../../bot/core/i18n.js";
-import type { Input, Reply, StepResult } from "../../../bot/core/types.js";
+import type { Input, Reply, StepContext, StepResult } from "../../../bot/core/types.js";
 import { auditMenu, createAuditFlow, readAuditArgs } from "../../../bot/features/tracing/audit-flow.js";
 import { createFollowUpFlow } from "../../../bot/features/tracing/followup-flow.js";
 import { createInviteFlow } from "../../../bot/features/tracing/invite-flow.js";
@@ -15,9 +15,10 @@ import {
 } from "../../../bot/features/tracing/trace-flow.js";
 import { stepContext } from "../../support/context.js";
 
-const ctx = (loaded?: unknown) => ({
+/** Steps are fed whatever a load would have read; the table rows are untyped, hence `never`. */
+const ctx = (loaded?: unknown): StepContext<never> => ({
   ...stepContext({ lang: "en", user: { phone: "+84912345678" }, now: new Date("2021-08-14T03:00:00Z") }),
-  loaded,
+  loaded: loaded as never,
 });
 const say = (t: string): Input => ({ kind: "text", text: t });
 const press = (data: string): Input => ({ kind: "option", data });

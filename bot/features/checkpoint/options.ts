@@ -1,0 +1,26 @@
+import { optionCodec } from "../../core/options.js";
+
+export const CHECKIN_FLOW = "checkin";
+export const VISITORS_FLOW = "visitors";
+export const SCAN_FLOW = "scan";
+
+/** The Check out button under a check-in confirmation (pressed long after, with or without a flow active). */
+export const checkinOptions = optionCodec(CHECKIN_FLOW, { out: ["int"] });
+
+const PLACE = ["int"] as const;
+
+/** A manager's buttons on a checkpoint; each carries the checkpoint's id. */
+export const visitorsOptions = optionCodec(VISITORS_FLOW, {
+  view: PLACE,
+  export: PLACE,
+  /** Export the last n days: checkpoint, days (default one: today). */
+  x: ["int", "int?"],
+  range: PLACE,
+  poster: PLACE,
+  staff: PLACE,
+  rotate: PLACE,
+  rotok: PLACE,
+});
+
+/** Staff scanning: which checkpoint, by name and phone instead of a photo, done. */
+export const scanOptions = optionCodec(SCAN_FLOW, { at: PLACE, manual: [], done: [] });
