@@ -20,6 +20,7 @@ import { createDeclaration } from "./features/declaration/index.js";
 import { invitationFeature, roleInvitationKind } from "./features/invitation/index.js";
 import { monitoringFeature, monitoringPhoneListener } from "./features/monitoring/index.js";
 import { groupInvitationKind } from "./features/monitoring/invitation.js";
+import { privacyFeature } from "./features/privacy/index.js";
 import { riskFeature, riskQrNote, riskStatsSection, riskVenueNotes } from "./features/risk/index.js";
 import { safetyFeature, safetyStatsSection, safetyVenueNotes } from "./features/safety/index.js";
 import { tracingFeature } from "./features/tracing/index.js";
@@ -33,8 +34,14 @@ import { createMetrics } from "./platform/metrics.js";
 import { markReachable } from "./platform/outbox/enqueue.js";
 import { ensureAdminUnits } from "./shared/admin-units.js";
 import { createQrDecoderPool } from "./shared/qr/decode-pool.js";
+import { publishKeys } from "./shared/qr/published-keys.js";
+import { loadSigningKeys } from "./shared/qr/signing-keys.js";
+import { TOKEN_PREFIX } from "./shared/qr/token.js";
 import { ensureTelegramAdmins } from "./shared/roles.js";
 import { findOrCreateUser, usersPort } from "./shared/users.js";
+
+/** Where the public keys of the personal QR are served (see README, "Verifying personal QR codes elsewhere"). */
+export const QR_KEYS_PATH = "/qr/keys";
 
 export interface AppOptions {
   clock?: () => Date;
@@ -158,6 +165,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         timeZone: config.timeZone,
         botUsername: () => app.telegram?.botInfo.username,
       }),
+      privacyFeature({ timeZone: config.timeZone, retention: config.retention }),
       tracingFeature({
         i18n,
         qrSigningKey: config.qrSigningKey,
@@ -252,6 +260,15 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       logger.info({ path: ZALO_WEBHOOK_PATH }, "zalo webhook ready");
     }
     if (config.port !== undefined) {
+      pages.set(QR_KEYS_PATH, async (_req, res) => {
+        const keys = await loadSigningKeys(database.db, {
+          configured: config.qrSigningKey,
+          now: clock(),
+        });
+        const doc = publishKeys(keys, { tokenPrefix: TOKEN_PREFIX, tokenValidDays: config.qrValidDays });
+        res.writeHead(200, { "content-type": "application/json", "cache-control": "max-age=300" });
+        res.end(JSON.stringify(doc));
+      });
       app.http = await startHttpServer({
         port: config.port,
         logger,

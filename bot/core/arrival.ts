@@ -43,7 +43,7 @@ export async function arrive(tx: Tx, req: ArrivalRequest): Promise<Arrival> {
   const [row] = await rawRows(
     tx,
     sql`with ${claim}
-      select c.claimed, s.found, s.state, s.updated_ms, u.id as user_id, u.lang, u.phone, i.chat_id,
+      select c.claimed, s.found, s.state, s.updated_ms, u.id as user_id, u.lang, u.phone, u.consent_version, i.chat_id,
         (c.claimed > 0 and exists (select 1 from ${chatReachability} r
           where r.channel = ${req.channel} and r.chat_id = ${req.chatId})) as unreachable
       from c
@@ -64,6 +64,10 @@ export async function arrive(tx: Tx, req: ArrivalRequest): Promise<Arrival> {
           id: Number(row.user_id),
           lang: isLang(row.lang) ? row.lang : null,
           phone: typeof row.phone === "string" ? row.phone : null,
+          consentVersion:
+            row.consent_version === null || row.consent_version === undefined
+              ? null
+              : Number(row.consent_version),
         }
       : null;
   return {

@@ -47,6 +47,17 @@ export interface DeepLink {
   flow: string;
 }
 
+/**
+ * A flow everyone must pass before any other (the consent screen): while `needed`, starting another flow
+ * opens the gate first and goes on there once it ends, and other input opens it over the current flow,
+ * which resumes after. The language choice, /help, /cancel and the `open` flows stay reachable.
+ */
+export interface Gate {
+  flow: string;
+  needed(user: UserView): boolean;
+  open: string[];
+}
+
 /** One feature's contribution to the dialog: its flows, effect handlers, deep links, idle input. */
 export interface Feature {
   name: string;
@@ -57,6 +68,7 @@ export interface Feature {
   userEffects?: (keyof EffectMap)[];
   /** Input that arrives while no flow is active (a typed short code, a photo of a QR); null: not mine. */
   idle?: (input: Input, ctx: StepContext) => StepResult | null;
+  gate?: Gate;
 }
 
 /** The engine's view of the people store: it names what it needs so that core imports nothing above it. */
@@ -118,6 +130,9 @@ export function createEngine(deps: EngineDeps): Engine {
   const deepLinks = deps.features.flatMap((f) => f.deepLinks ?? []);
   const idles = deps.features.flatMap((f) => (f.idle ? [f.idle] : []));
   const userEffects = new Set<string>(deps.features.flatMap((f) => f.userEffects ?? []));
+  const gate = deps.features.find((f) => f.gate)?.gate;
+  const isOpen = (flowName: string) =>
+    !gate || flowName === gate.flow || flowName === "language" || gate.open.includes(flowName);
   const handlers: Partial<EffectHandlers> = Object.assign({}, ...deps.features.map((f) => f.effects ?? {}));
   const flow = (name: string) => {
     const f = flows.get(name);
@@ -165,8 +180,16 @@ export function createEngine(deps: EngineDeps): Engine {
           f.load ? await f.load({ tx, user, now, state, input, payload, channel: req.channel }) : undefined,
         );
 
-      /** Starts a flow, first through language choice and registration when it needs a phone. */
+      const gated = () => Boolean(gate?.needed(user));
+      /** Opens the gate over `state`, which resumes once it is passed. */
+      const openGate = (state: FlowState | null, after = ""): StepResult => {
+        const started = flow(gate!.flow).start(context(), after);
+        const resume = state ? { flow: state.flow, step: state.step, data: state.data } : undefined;
+        return { ...started, state: started.state && { ...started.state, resume } };
+      };
+      /** Starts a flow, first through the gate, then language choice and registration when it needs a phone. */
       const startFlow = async (name: string, payload: string): Promise<StepResult> => {
+        if (gated() && !isOpen(name)) return openGate(null, payload ? `${name} ${payload}` : name);
         const target = flow(name);
         if (target.requiresPhone && !user.phone) {
           const after = payload ? `${name} ${payload}` : name;
@@ -181,6 +204,8 @@ export function createEngine(deps: EngineDeps): Engine {
 
       const route = async (state: FlowState | null, input: Input): Promise<StepResult> => {
         const ctx = context();
+        // Commands find their own way through the gate (startFlow); anything else opens it here.
+        if (gated() && input.kind !== "command" && !(state && isOpen(state.flow))) return openGate(state);
         const stay = async (key: string, vars: Record<string, string> = {}): Promise<StepResult> => ({
           state,
           replies: [text(ctx.t(key, vars)), ...(await prompt(state))],
@@ -193,7 +218,8 @@ export function createEngine(deps: EngineDeps): Engine {
                 : undefined;
               if (link) return startFlow(link.flow, input.payload);
               if (!user.lang) return flow("language").start(ctx, "");
-              if (!user.phone) return flow("registration").start(ctx, "");
+              if (gated()) return openGate(state, user.phone ? "" : "registration");
+              if (!user.phone) return startFlow("registration", "");
               return {
                 state: null,
                 replies: [text(ctx.t("common:welcomeBack", { phone: deps.users.displayPhone(user.phone) }))],
@@ -275,8 +301,9 @@ export function createEngine(deps: EngineDeps): Engine {
         result = await startFlow(next.flow, next.payload ?? "");
       }
       let state = result.state;
-      // A flow interrupted by /lang picks up where it was, asked again in the new language.
-      if (!state && previous?.flow === "language" && previous.resume) {
+      // A flow interrupted by /lang or the gate picks up where it was, asked again (in the new language).
+      const resumes = previous?.flow === "language" || (gate && previous?.flow === gate.flow);
+      if (!state && resumes && previous?.resume) {
         state = previous.resume;
         replies.push(...(await prompt(state)));
       }

@@ -57,6 +57,8 @@ export interface UserView {
   id: number;
   lang: Lang | null;
   phone: string | null;
+  /** The privacy notice version the person agreed to; null or absent: not (yet) agreed. */
+  consentVersion?: number | null;
 }
 
 /** Conversation state kept per chat; `data` belongs to the flow and is validated by it. */
@@ -64,7 +66,7 @@ export interface FlowState {
   flow: string;
   step: string;
   data: Record<string, unknown>;
-  /** A flow interrupted by /lang, resumed when it ends. */
+  /** A flow interrupted by /lang or a gate (the consent screen), resumed when it ends. */
   resume?: { flow: string; step: string; data: Record<string, unknown> };
 }
 

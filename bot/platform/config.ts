@@ -99,6 +99,8 @@ const envSchema = z.object({
   MONITORING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   TRACE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(21),
   PROCESSED_UPDATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  DECLARATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(28),
+  DRAFT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   TRACE_BUFFER_MINUTES: z.coerce.number().int().min(0).max(240).default(15),
   CHECKIN_DAILY_CAP: z.coerce.number().int().min(0).max(1000).default(30),
   SAFETY_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(7),
@@ -174,7 +176,14 @@ export interface Config {
   terminalChat: "auto" | "on" | "off";
   outbox: { ratePerSecond: number; leaseSeconds: number; maxAttempts: number };
   monitoring: { digestTime: string; releaseTime: string };
-  retention: { visitDays: number; monitoringDays: number; traceDays: number; processedUpdateDays: number };
+  retention: {
+    visitDays: number;
+    monitoringDays: number;
+    traceDays: number;
+    processedUpdateDays: number;
+    declarationDays: number;
+    draftDays: number;
+  };
   traceBufferMinutes: number;
   /** Check-ins a person may make by themselves per local day; null: no cap. */
   checkinDailyCap: number | null;
@@ -249,6 +258,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       monitoringDays: e.MONITORING_RETENTION_DAYS,
       traceDays: e.TRACE_RETENTION_DAYS,
       processedUpdateDays: e.PROCESSED_UPDATE_RETENTION_DAYS,
+      declarationDays: e.DECLARATION_RETENTION_DAYS,
+      draftDays: e.DRAFT_RETENTION_DAYS,
     },
     traceBufferMinutes: e.TRACE_BUFFER_MINUTES,
     checkinDailyCap: e.CHECKIN_DAILY_CAP === 0 ? null : e.CHECKIN_DAILY_CAP,

@@ -13,7 +13,12 @@ export interface IdentityRef {
 }
 
 function view(row: typeof users.$inferSelect): UserView {
-  return { id: row.id, lang: isLang(row.lang) ? row.lang : null, phone: row.phone };
+  return {
+    id: row.id,
+    lang: isLang(row.lang) ? row.lang : null,
+    phone: row.phone,
+    consentVersion: row.consentVersion,
+  };
 }
 
 /** The person behind a channel account, created on first contact. */
@@ -55,6 +60,11 @@ export async function setUserLang(db: DbOrTx, userId: number, lang: Lang): Promi
 
 export async function setUserPhone(db: DbOrTx, userId: number, phone: string, now: Date): Promise<void> {
   await db.update(users).set({ phone, phoneVerifiedAt: now }).where(eq(users.id, userId));
+}
+
+/** Records that the person agreed to this version of the privacy notice, now. */
+export async function recordConsent(db: DbOrTx, userId: number, version: number, now: Date): Promise<void> {
+  await db.update(users).set({ consentVersion: version, consentedAt: now }).where(eq(users.id, userId));
 }
 
 export async function getUser(db: DbOrTx, userId: number): Promise<UserView | null> {

@@ -1,4 +1,14 @@
-import { bigint, bigserial, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
 import { createdAt } from "./columns.js";
 
 /** A person known to the bot, whatever channel they came from. */
@@ -10,6 +20,11 @@ export const users = pgTable(
     phone: text("phone"),
     phoneVerifiedAt: timestamp("phone_verified_at", { withTimezone: true }),
     displayName: text("display_name"),
+    /** The version of the privacy notice the person agreed to, and when (null: not yet asked or erased). */
+    consentVersion: integer("consent_version"),
+    consentedAt: timestamp("consented_at", { withTimezone: true }),
+    /** Set by /delete: the row is kept (audit rows point to it, the chat still reaches the bot), emptied. */
+    erasedAt: timestamp("erased_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [index("users_phone_idx").on(t.phone)],

@@ -24,6 +24,7 @@ export async function registered(
   const u = bot.user({ languageCode: lang });
   await u.command("start");
   await u.press(lang === "vi" ? "Tiếng Việt" : "English");
+  await u.press("consent:agree");
   phoneSeq += 1;
   await u.contact(`84913${String(phoneSeq).padStart(6, "0")}`);
   const [row] = await bot.app.database.db

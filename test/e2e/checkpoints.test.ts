@@ -243,6 +243,7 @@ describe("a first-time visitor", () => {
     const u = bot.user({ languageCode: "en" });
     await u.command("start", `cp_${shop.code}`);
     await u.press("English");
+    await u.press("consent:agree");
     const shared = await u.contact("84913999001");
     expect(said(u, shared)).toContain("please first fill in your health declaration");
     await u.text("Trần Văn Cường");

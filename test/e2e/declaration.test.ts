@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPersonalQr } from "../../bot/features/declaration/personal-qr.js";
 import { generateSeed, type Keyring, loadSigningKeys } from "../../bot/shared/qr/signing-keys.js";
 import { verifyQrToken } from "../../bot/shared/qr/token.js";
+import { declarationDrafts } from "../../db/schema/index.js";
 import type { ScriptedUser, UploadedFile } from "../fake-telegram/index.js";
 import { startTestBot, type TestBot } from "../support/bot-harness.js";
 import { i18n } from "../support/context.js";
@@ -53,6 +54,7 @@ describe.each([
     u = bot.user({ languageCode: lang });
     await u.command("declare");
     await u.press(`language:${lang}`);
+    await u.press("consent:agree");
     await u.contact(`8491${String(u.id).slice(-7)}`);
     expect(u.lastText()).toContain(t("declaration:q.fullName.ask"));
 
@@ -73,6 +75,13 @@ describe.each([
 
     const cancel = await u.command("cancel");
     expect(sinceTexts(u, cancel)).toContain(t("common:cancelled"));
+    // The abandoned draft is kept sealed: no ID number (nor any other answer) in clear.
+    const drafts = await bot.app.database.db.select().from(declarationDrafts);
+    expect(drafts.length).toBeGreaterThan(0);
+    for (const d of drafts) {
+      expect(JSON.stringify(d.state)).not.toContain("001203012345");
+      expect(JSON.stringify(d.state)).not.toContain("Nguyễn");
+    }
     const resume = await u.command("declare");
     expect(sinceTexts(u, resume)).toContain(t("declaration:resume.ask"));
     await u.press("declaration:resume:go");

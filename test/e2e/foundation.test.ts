@@ -50,6 +50,7 @@ describe.each([
     ).toEqual(["Tiếng Việt", "English"]);
     await u.press("Tiếng Việt");
     expect(texts(u, start).join("\n")).toContain("Đã chọn tiếng Việt.");
+    await u.press("consent:agree");
     expect(u.keyboard().reply?.[0]?.[0]).toMatchObject({
       request_contact: true,
       text: "📱 Chia sẻ số điện thoại",
@@ -75,6 +76,7 @@ describe.each([
     const u = bot.user({ languageCode: "en" });
     await u.command("start");
     await u.press("English");
+    await u.press("consent:agree");
     const own = await u.contact("+44 7911 123456");
     expect(texts(u, own)[0]).toContain("Your phone number +44 7911 123456 is saved");
     const again = await u.command("start");
@@ -87,6 +89,7 @@ describe.each([
     const u = bot.user();
     await u.command("start");
     await u.press("English");
+    await u.press("consent:agree");
     const stray = await u.pressData("nothing:here");
     expect(texts(u, stray)[0]).toBe("That button is no longer active.");
     expect(u.keyboard().reply?.[0]?.[0]).toMatchObject({ request_contact: true });
@@ -174,6 +177,7 @@ describe("webhook deliveries", () => {
     const u = bot.user();
     await u.command("start");
     await u.press("Tiếng Việt");
+    await u.press("consent:agree");
     await u.contact("0912000111".replace(/^0/, "84"));
     // deliver() resolved when the HTTP response arrived: the phone must already be readable.
     expect((await phoneOf(bot, u.id))?.phone).toBe("+84912000111");

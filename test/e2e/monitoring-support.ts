@@ -23,6 +23,7 @@ export async function person(bot: TestBot, phone: string, lang: "vi" | "en" = "e
   const u: ScriptedUser = bot.user({ languageCode: lang });
   await u.command("start");
   await u.press(lang === "vi" ? "Tiếng Việt" : "English");
+  await u.press("consent:agree");
   await u.contact(phone);
   const [row] = await bot.app.database.db
     .select({ userId: identities.userId })

@@ -48,13 +48,14 @@ describe("npm start in a terminal", () => {
   // Through npm start: the build it triggers, the bundle's paths to locales and migrations, its lazy imports.
   it("opens a chat where registration can be completed", { timeout: 90_000 }, async () => {
     const { out, code } = await runTerminal(
-      ["1", "hello", "0912 345 678", "/start"],
+      ["1", "1", "hello", "0912 345 678", "/start"],
       { ...db.env, TERMINAL_CHAT: "on" },
       NPM_START,
     );
     expect(code).toBe(0);
     expect(out).toContain("1) Tiếng Việt");
     expect(out).toContain("2) English");
+    expect(out).toContain("Trước khi bắt đầu");
     expect(out).toContain("(gõ số điện thoại của bạn)");
     expect(out).toContain("Tôi đang chờ số điện thoại của bạn.");
     expect(out).toContain("Đã lưu số điện thoại 0912 345 678");

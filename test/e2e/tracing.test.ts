@@ -37,6 +37,7 @@ async function register(phone: string, lang: "en" | "vi" = "en", id?: number): P
   const u = bot.user({ languageCode: lang, ...(id ? { id } : {}) });
   await u.command("start");
   await u.press(lang === "vi" ? "Tiếng Việt" : "English");
+  await u.press("consent:agree");
   await u.contact(phone.replace("+", ""));
   return u;
 }

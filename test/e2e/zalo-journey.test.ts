@@ -119,7 +119,8 @@ describe("a resident's whole journey on Zalo", () => {
 
   it("follows, chooses Vietnamese and registers with the phone Zalo shares", async () => {
     expect(joined(await u.follow())).toContain("Chọn ngôn ngữ");
-    const chosen = await u.press("Tiếng Việt");
+    await u.press("Tiếng Việt");
+    const chosen = await u.press("✅ Tôi đồng ý");
     expect(chosen.at(-1)?.message.attachment?.payload.template_type).toBe("request_user_info");
     const shared = await u.submitInfo("84912345678");
     expect(joined(shared)).toContain("0912 345 678");

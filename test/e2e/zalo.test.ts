@@ -67,8 +67,10 @@ describe("the bot on Zalo", () => {
     ]);
     expect(u.buttons()[0]?.payload).toMatch(/^#o:/);
 
-    const chosen = await u.press("English");
-    expect(texts(chosen)[0]).toContain("English");
+    const english = await u.press("English");
+    expect(texts(english)[0]).toContain("English");
+    expect(texts(english).join("\n")).toContain("Before we start");
+    const chosen = await u.press("✅ I agree");
     const ask = chosen.at(-1)?.message.attachment?.payload;
     expect(ask).toMatchObject({ template_type: "request_user_info" });
     expect(texts(chosen).at(-1)).toContain("📱 Share my phone number");

@@ -35,6 +35,7 @@ export class FaultBook {
       const description = `Too Many Requests: retry after ${retry_after}`;
       return errorAnswer(new ApiError(429, description, { retry_after }));
     }
+    if ("description" in fault) return errorAnswer(new ApiError(fault.status, fault.description));
     return errorAnswer(new ApiError(fault.status, FAULT_TEXT[fault.status] ?? "Internal Server Error"));
   }
 }

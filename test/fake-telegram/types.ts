@@ -33,6 +33,8 @@ export interface RecordedCall {
 export type Fault =
   | { status: 429; retryAfter: number; times?: number }
   | { status: 500 | 502; times?: number }
+  /** A refusal as Telegram words it, e.g. 403 "Forbidden: bot was blocked by the user". */
+  | { status: 400 | 403; description: string; times?: number }
   | { delayMs: number; times?: number };
 
 export interface FileRef {

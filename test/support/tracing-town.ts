@@ -1,10 +1,11 @@
 import { type Checkpoint, createCheckpoint } from "../../bot/features/checkpoint/checkpoints.js";
 import { saveDeclaration } from "../../bot/features/declaration/declarations.js";
 import { FORM_VERSION } from "../../bot/features/declaration/form.js";
+import { NOTICE_VERSION } from "../../bot/features/privacy/index.js";
 import { loadIdHashKey } from "../../bot/shared/id-hash.js";
 import { addDependent } from "../../bot/shared/people.js";
 import { grantRole } from "../../bot/shared/roles.js";
-import { findOrCreateUser, setUserLang, setUserPhone } from "../../bot/shared/users.js";
+import { findOrCreateUser, recordConsent, setUserLang, setUserPhone } from "../../bot/shared/users.js";
 import type { Db } from "../../db/client.js";
 import { visits } from "../../db/schema/index.js";
 import {
@@ -96,6 +97,7 @@ export async function declareFor(
 export async function account(db: Db, externalId: string, phone: string, now: Date): Promise<number> {
   const user = await findOrCreateUser(db, { channel: "telegram", externalId, chatId: externalId });
   await setUserLang(db, user.id, "en");
+  await recordConsent(db, user.id, NOTICE_VERSION, now);
   await setUserPhone(db, user.id, phone, now);
   return user.id;
 }

@@ -87,7 +87,7 @@ export function createZaloClient(deps: ZaloClientDeps): ZaloClient {
             ? err
             : new ZaloUnavailableError(`Zalo ${path}: ${String(err)}`, { cause: err });
         }
-        deps.logger.warn({ path, attempt, err: String(err) }, "zalo call failed, retrying");
+        deps.logger.warn({ path, attempt, err }, "zalo call failed, retrying");
         await sleep(wait);
       }
     }

@@ -31,6 +31,7 @@ export {
   lineage,
   requireCheckpointRole,
 } from "./checkpoints.js";
+export { checkpointsCreatedBy, eraseVisits, type HeldVisit, visitsHeldFor } from "./personal-data.js";
 export type { VenueNotes, ViText } from "./venue-notes.js";
 export { posterOption } from "./visitors-flow.js";
 export { purgeVisits } from "./visits.js";

@@ -1,4 +1,5 @@
-import { count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, exists, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../../db/client.js";
 import { declarations, people } from "../../../db/schema/index.js";
 import { isMasked, maskNumber, normalizeIdNumber } from "../../shared/id-hash.js";
@@ -127,3 +128,32 @@ export function isValidAt(d: Pick<Declaration, "validUntil">, now: Date): boolea
 }
 
 export type { Status };
+
+/**
+ * Deletes declarations that ended before `before`: expired (valid until then) or replaced by a newer one of
+ * the same person declared before then. The current, valid declaration of anyone always stays.
+ */
+export async function purgeDeclarations(db: DbOrTx, before: Date): Promise<number> {
+  const newer = alias(declarations, "newer");
+  const gone = await db
+    .delete(declarations)
+    .where(
+      or(
+        lt(declarations.validUntil, before),
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(newer)
+            .where(
+              and(
+                eq(newer.personId, declarations.personId),
+                gt(newer.declaredAt, declarations.declaredAt),
+                lt(newer.declaredAt, before),
+              ),
+            ),
+        ),
+      ),
+    )
+    .returning({ id: declarations.id });
+  return gone.length;
+}

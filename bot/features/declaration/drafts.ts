@@ -1,6 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
 import { declarationDrafts } from "../../../db/schema/index.js";
+import { loadSealingKey, seal, unseal } from "../../shared/sealing.js";
+
+/** The settings entry of the key drafts are sealed under. */
+const DRAFT_KEY = "draft_sealing_key";
 
 /** A draft older than this is not offered: its health answers (last 14 days) would be stale anyway. */
 export const DRAFT_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
@@ -18,7 +22,8 @@ export async function saveDraft(
   draft: { step: string; data: Record<string, unknown> },
   now: Date,
 ): Promise<void> {
-  const state = { step: draft.step, data: draft.data };
+  // The answers (an ID number, an address, health) are kept sealed: an abandoned draft shows none of them.
+  const state = { step: draft.step, sealed: seal(await loadSealingKey(db, DRAFT_KEY, now), draft.data) };
   await db
     .insert(declarationDrafts)
     .values({ userId, subject, state, updatedAt: now })
@@ -39,13 +44,24 @@ export async function getDraft(
     .from(declarationDrafts)
     .where(and(eq(declarationDrafts.userId, userId), eq(declarationDrafts.subject, subject)));
   if (!row || now.getTime() - row.updatedAt.getTime() > DRAFT_MAX_AGE_MS) return null;
-  const state = row.state as { step?: unknown; data?: unknown };
-  if (typeof state.step !== "string" || !state.data || typeof state.data !== "object") return null;
-  return { step: state.step, data: state.data as Record<string, unknown>, updatedAt: row.updatedAt };
+  const state = row.state as { step?: unknown; sealed?: unknown };
+  if (typeof state.step !== "string" || typeof state.sealed !== "string") return null;
+  const data = unseal(await loadSealingKey(db, DRAFT_KEY, now), state.sealed);
+  if (!data || typeof data !== "object") return null;
+  return { step: state.step, data: data as Record<string, unknown>, updatedAt: row.updatedAt };
 }
 
 export async function deleteDraft(db: DbOrTx, userId: number, subject: string): Promise<void> {
   await db
     .delete(declarationDrafts)
     .where(and(eq(declarationDrafts.userId, userId), eq(declarationDrafts.subject, subject)));
+}
+
+/** Deletes drafts untouched since `before` (DRAFT_RETENTION_DAYS); returns how many. */
+export async function purgeDrafts(db: DbOrTx, before: Date): Promise<number> {
+  const gone = await db
+    .delete(declarationDrafts)
+    .where(lt(declarationDrafts.updatedAt, before))
+    .returning({ u: declarationDrafts.userId });
+  return gone.length;
 }

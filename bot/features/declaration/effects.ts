@@ -24,7 +24,6 @@ declare module "../../core/types.js" {
     "declaration.removeDependent": { personId: number };
     /** A printable PDF with a QR card for everyone on the account who has a valid declaration. */
     "declaration.dependentCards": Record<never, never>;
-    "declaration.erase": Record<never, never>;
   }
 }
 
@@ -35,5 +34,4 @@ export type DeclarationEffectType =
   | "declaration.sendQr"
   | "declaration.addDependent"
   | "declaration.removeDependent"
-  | "declaration.dependentCards"
-  | "declaration.erase";
+  | "declaration.dependentCards";

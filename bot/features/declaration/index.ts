@@ -19,8 +19,6 @@ import type {} from "./effects.js";
 import { createFamilyFlow } from "./family-flow.js";
 import { createDeclarationFlow } from "./flow.js";
 import type { WebLinkSource } from "./flow-load.js";
-import { eraseMyData } from "./my-data.js";
-import { createDeleteFlow, createMyDataFlow } from "./my-data-flow.js";
 import { personalQrToken } from "./personal-qr.js";
 import { renderQrCardPdf } from "./qr-card.js";
 import { createQrFlow } from "./qr-flow.js";
@@ -28,10 +26,25 @@ import { cardLines, qrCaption } from "./replies.js";
 import { createDeclarationService, type DeclarationService } from "./web-service.js";
 
 /** What other features may use of the declaration: the latest one, its validity, the personal QR, the form's symptoms. */
-export { isValidAt, latestDeclaration, selfDeclaredValidSql } from "./declarations.js";
+export {
+  type Declaration,
+  isValidAt,
+  latestDeclaration,
+  purgeDeclarations,
+  selfDeclaredValidSql,
+} from "./declarations.js";
+export { purgeDrafts } from "./drafts.js";
 export type { WebLinkSource } from "./flow-load.js";
 export { SYMPTOMS } from "./form.js";
+export {
+  collectMyData,
+  declarationsOf,
+  type Erased as DeclarationsErased,
+  eraseMyData,
+  type MyData,
+} from "./personal-data.js";
 export { verifyPersonalQr } from "./personal-qr.js";
+export { formatLocal } from "./time.js";
 export {
   NONE,
   type RawAnswers,
@@ -60,7 +73,7 @@ export interface DeclarationFeatureDeps {
 
 export type QrNote = (tx: Tx, place: { communeCode: string | null }, ctx: StepContext) => Promise<string[]>;
 
-/** The health declaration, the personal QR, dependents (/family) and own data (/mydata, /delete). */
+/** The health declaration, the personal QR and dependents (/family). */
 export function declarationFeature(deps: DeclarationFeatureDeps): Feature {
   return createDeclaration(deps).feature;
 }
@@ -113,10 +126,7 @@ export function createDeclaration(deps: DeclarationFeatureDeps): {
       createDeclarationFlow({ followUps: deps.followUps, webLink: deps.webLink }),
       createQrFlow(),
       createFamilyFlow(),
-      createMyDataFlow(),
-      createDeleteFlow(),
     ],
-    userEffects: ["declaration.erase"],
     effects: {
       "declaration.saveDraft": async (e, env) => {
         await saveDraft(env.tx, env.user.id, draftSubject(e.personId), e, env.now);
@@ -168,20 +178,6 @@ export function createDeclaration(deps: DeclarationFeatureDeps): {
             caption: t("declaration:family.cardsCaption", { count: cards.length }),
           },
         ];
-      },
-      "declaration.erase": async (_e, env) => {
-        const erased = await eraseMyData(env.tx, env.user.id);
-        const { t } = env.ctx;
-        const lines = [
-          t("declaration:mydata.erased.title"),
-          t("declaration:mydata.erased.declarations", { count: erased.declarations }),
-          t("declaration:mydata.erased.dependents", { count: erased.dependents }),
-          t("declaration:mydata.erased.drafts", { count: erased.drafts }),
-          erased.self ? t("declaration:mydata.erased.self") : "",
-          erased.phone ? t("declaration:mydata.erased.phone") : "",
-          t("declaration:mydata.erased.kept"),
-        ];
-        return [text(lines.filter(Boolean).join("\n"))];
       },
     },
   };

@@ -31,6 +31,12 @@ export { scheduleMonitoringJobs } from "./jobs.js";
 export type { ListRow } from "./list-file.js";
 export { joinGroup } from "./members.js";
 export { type Notice, notify, recipientsOf } from "./notify.js";
+export {
+  eraseMonitoring,
+  type HeldMembership,
+  type MonitoringErased,
+  membershipsHeldFor,
+} from "./personal-data.js";
 export { MONITORING_RETENTION_DAYS, purgeMonitoring } from "./release.js";
 export { DEFAULT_WINDOWS } from "./reminder-policy.js";
 

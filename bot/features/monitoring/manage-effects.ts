@@ -5,6 +5,7 @@ import type { I18n } from "../../core/i18n.js";
 import { text } from "../../core/replies.js";
 import type { EffectMap, Reply } from "../../core/types.js";
 import { renderPosterPdf, renderPosterPng } from "../../render/poster.js";
+import { audit } from "../../shared/audit.js";
 import { createInvitation } from "../../shared/invitations.js";
 import { lastReports } from "./daily-reports.js";
 import { formatDay, formatWindows } from "./format.js";
@@ -31,8 +32,36 @@ type Handler<K extends keyof EffectMap> = (
 export const invitationLink = (payload: string, bot: string | undefined) =>
   bot ? `https://t.me/${bot}?start=${payload}` : `/start ${payload}`;
 
+/**
+ * A manager's look at members' names and reports is a read of others' personal data: audited, with the
+ * members whose data was shown, in the same transaction as the answer.
+ */
+async function auditRead(env: EffectEnv, groupId: number, action: string, subjectUserIds?: number[]) {
+  const subjects =
+    subjectUserIds ??
+    (
+      await env.tx
+        .select({ userId: monitoringMembers.userId })
+        .from(monitoringMembers)
+        .where(
+          and(
+            eq(monitoringMembers.groupId, groupId),
+            inArray(monitoringMembers.status, ["pending", "invited", "active"]),
+          ),
+        )
+    ).flatMap((m) => (m.userId === null ? [] : [m.userId]));
+  await audit(env.tx, {
+    actorUserId: env.user.id,
+    action,
+    subjectUserIds: subjects,
+    scope: { type: "group", id: String(groupId) },
+    at: env.now,
+  });
+}
+
 async function statusOf(env: EffectEnv, groupId: number, edit: boolean): Promise<Reply[]> {
   const group = await requireGroupManager(env.tx, env.user.id, groupId);
+  await auditRead(env, group.id, "monitoring.status");
   const status = await groupStatus(env.tx, group, env.now, env.ctx.timeZone);
   return [statusReply(status, env.ctx, edit)];
 }
@@ -88,11 +117,23 @@ export function manageEffects(deps: ManageDeps): {
         )
         .orderBy(asc(monitoringMembers.id));
       const listed = (await asListed(env.tx, members)).sort((a, b) => a.name.localeCompare(b.name, "vi"));
+      await auditRead(
+        env,
+        group.id,
+        "monitoring.members",
+        members.flatMap((m) => (m.userId === null ? [] : [m.userId])),
+      );
       return [membersReply(group, listed, e.page, env.ctx)];
     },
     "monitoring.member": async (e, env) => {
       const m = await managedMember(env, e.memberId);
       if (!m) return [text(env.ctx.t("monitoring:member.gone"))];
+      await auditRead(
+        env,
+        m.group.id,
+        "monitoring.member",
+        m.member.userId === null ? [] : [m.member.userId],
+      );
       const last = (await lastReports(env.tx, [m.member.id])).get(m.member.id) ?? null;
       return [{ ...memberReply(await listedMembership(env, m), last, env.ctx), edit: e.edit ?? false }];
     },

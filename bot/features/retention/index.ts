@@ -3,6 +3,7 @@ import type { Db } from "../../../db/client.js";
 import { processedUpdates, traces } from "../../../db/schema/index.js";
 import type { Scheduler } from "../../platform/scheduler.js";
 import { purgeVisits } from "../checkpoint/index.js";
+import { purgeDeclarations, purgeDrafts } from "../declaration/index.js";
 import { MONITORING_RETENTION_DAYS, purgeMonitoring } from "../monitoring/index.js";
 
 export const RETENTION_JOB = "retention";
@@ -21,6 +22,10 @@ export interface RetentionPolicy {
    * keeps an undelivered update 24 hours; default 7).
    */
   processedUpdateDays: number;
+  /** DECLARATION_RETENTION_DAYS: declarations this long after they were replaced or expired (default 28). */
+  declarationDays: number;
+  /** DRAFT_RETENTION_DAYS: unfinished declarations this long after their last answer (default 7). */
+  draftDays: number;
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = {
@@ -28,6 +33,8 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
   monitoringDays: MONITORING_RETENTION_DAYS,
   traceDays: 21,
   processedUpdateDays: 7,
+  declarationDays: 28,
+  draftDays: 7,
 };
 
 export interface RetentionSummary {
@@ -36,6 +43,8 @@ export interface RetentionSummary {
   monitoringMembers: number;
   traces: number;
   processedUpdates: number;
+  declarations: number;
+  drafts: number;
 }
 
 const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * 86_400_000);
@@ -43,7 +52,7 @@ const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * 
 /**
  * Deletes what is past its age, as of `now`, in one transaction: visits by their check-in time, closed
  * monitoring records by their closing time, traces by when they were run, processed-update ids by when
- * they were handled. Idempotent: a missed day is caught up by the next run.
+ * they were handled, declarations by when they were replaced or expired, drafts by their last answer. Idempotent: a missed day is caught up by the next run.
  */
 export async function runRetention(
   db: Db,
@@ -58,6 +67,8 @@ export async function runRetention(
       .returning({ id: traces.id });
     const visits = await purgeVisits(tx, daysBefore(now, p.visitDays));
     const monitoring = await purgeMonitoring(tx, now, p.monitoringDays);
+    const declarations = await purgeDeclarations(tx, daysBefore(now, p.declarationDays));
+    const drafts = await purgeDrafts(tx, daysBefore(now, p.draftDays));
     const updates = await tx
       .delete(processedUpdates)
       .where(lt(processedUpdates.processedAt, daysBefore(now, p.processedUpdateDays)))
@@ -68,6 +79,8 @@ export async function runRetention(
       monitoringMembers: monitoring.members,
       traces: removedTraces.length,
       processedUpdates: updates.length,
+      declarations,
+      drafts,
     };
   });
 }

@@ -18,6 +18,13 @@ import { createStatsFlow, statsMenu } from "./stats-flow.js";
 import { requireOfficer, traceEffects } from "./trace-effects.js";
 import { createTraceFlow, traceMenu } from "./trace-flow.js";
 
+export {
+  eraseTraceAppearances,
+  type TraceAppearance,
+  type TracingErased,
+  traceAppearancesOf,
+} from "./personal-data.js";
+
 export interface TracingFeatureDeps {
   /** For exposure notices, written in each recipient's language. */
   i18n: I18n;

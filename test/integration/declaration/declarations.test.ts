@@ -7,7 +7,7 @@ import {
 } from "../../../bot/features/declaration/declarations.js";
 import { getDraft, saveDraft } from "../../../bot/features/declaration/drafts.js";
 import type { Answers } from "../../../bot/features/declaration/form.js";
-import { collectMyData, eraseMyData } from "../../../bot/features/declaration/my-data.js";
+import { collectMyData, eraseMyData } from "../../../bot/features/declaration/personal-data.js";
 import { personalQrToken, verifyPersonalQr } from "../../../bot/features/declaration/personal-qr.js";
 import {
   communeByCode,

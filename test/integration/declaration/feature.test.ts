@@ -105,7 +105,7 @@ describe("declaration feature on the engine", () => {
     await say(cmd("declare"));
     await say(typed("Nguyễn Văn An"));
     await say(typed("1985"));
-    await say(cmd("mydata"));
+    await say(cmd("qr"));
     // A restart: a new engine on the same database, nothing kept in memory.
     engine = testEngine(database, {
       clock: () => now,
@@ -141,21 +141,5 @@ describe("declaration feature on the engine", () => {
     const pdf = cards.find((r) => r.kind === "document");
     expect(pdf).toMatchObject({ kind: "document", mimeType: "application/pdf", fileName: "qr-cards.pdf" });
     if (pdf?.kind === "document") expect(Buffer.from(pdf.bytes).subarray(0, 5).toString()).toBe("%PDF-");
-  });
-
-  it("shows own data and erases it after confirmation", async () => {
-    const say = await registered("en");
-    await fillForm(say, await say(cmd("declare")));
-    await say(option("declaration:confirm"));
-    const held = texts(await say(cmd("mydata")));
-    expect(held).toContain("Phone number:");
-    expect(held).toContain("1 declaration");
-    const ask = await say(cmd("delete"));
-    expect(texts(ask)).toContain("Erase all of the above?");
-    const erased = texts(await say(option("delete:yes")));
-    expect(erased).toContain("• 1 declaration");
-    expect(erased).toContain("• Your phone number");
-    expect(texts(await say(cmd("mydata")))).toContain("No phone number.");
-    expect(texts(await say(cmd("delete")))).toContain("holds no personal data");
   });
 });

@@ -4,8 +4,11 @@ import { runRetention, scheduleRetention } from "../../../bot/features/retention
 import { createScheduler } from "../../../bot/platform/scheduler.js";
 import type { Database } from "../../../db/client.js";
 import {
+  declarationDrafts,
+  declarations,
   monitoringGroups,
   monitoringMembers,
+  people,
   processedUpdates,
   traceContacts,
   traces,
@@ -25,6 +28,31 @@ beforeAll(async () => {
   database = await fresh.open();
   const db = database.db;
   const manager = await account(db, "1", "+84913000001", ago(40));
+  // Declarations: one person's chain (60 days ago, expired 53 days ago; 24 days ago, replaced 20 days ago;
+  // the last expired 13 days ago) and another's single one that expired 30 days ago. Drafts: last touched 8 and 6 days ago.
+  const [p1, p2] = await db
+    .insert(people)
+    .values([
+      { userId: manager, kind: "self", subjectId: "s1", fullName: "A" },
+      { userId: manager, kind: "dependent", subjectId: "s2", fullName: "B" },
+    ])
+    .returning();
+  const decl = (personId: number, declaredDaysAgo: number, validDaysAgo: number) => ({
+    personId,
+    userId: manager,
+    formVersion: 1,
+    answers: {},
+    status: "green" as const,
+    declaredAt: ago(declaredDaysAgo),
+    validUntil: ago(validDaysAgo),
+  });
+  await db
+    .insert(declarations)
+    .values([decl(p1!.id, 60, 53), decl(p1!.id, 24, 17), decl(p1!.id, 20, 13), decl(p2!.id, 37, 30)]);
+  await db.insert(declarationDrafts).values([
+    { userId: manager, subject: "self", state: {}, updatedAt: ago(8) },
+    { userId: manager, subject: `p${p2!.id}`, state: {}, updatedAt: ago(6) },
+  ]);
   const cp = await createCheckpoint(
     db,
     manager,
@@ -120,7 +148,15 @@ describe("the retention job", () => {
     scheduleRetention(scheduler, { db, logger: { info: (o) => logged.push(o) } });
     expect(await scheduler.runNow("retention", now)).toBe(true);
     await scheduler.stop();
-    const removed = { visits: 2, monitoringGroups: 1, monitoringMembers: 1, traces: 1, processedUpdates: 1 };
+    const removed = {
+      visits: 2,
+      monitoringGroups: 1,
+      monitoringMembers: 1,
+      traces: 1,
+      processedUpdates: 1,
+      declarations: 2,
+      drafts: 1,
+    };
     expect(logged).toMatchObject([{ job: "retention", removed }]);
     expect((await db.select().from(visits)).map((v) => v.checkedInAt.getTime()).sort()).toEqual(
       [ago(21, 60_000), ago(1)].map((d) => d.getTime()).sort(),
@@ -130,6 +166,12 @@ describe("the retention job", () => {
     expect((await db.select().from(processedUpdates)).map((u) => u.updateId)).toEqual(["2"]);
     expect(await db.select().from(traces)).toHaveLength(1);
     expect(await db.select().from(traceContacts)).toHaveLength(1);
+    // The first of the chain expired 53 days ago, the single one 30 days ago: both gone.
+    const left = await db.select().from(declarations);
+    expect(left.map((d) => d.declaredAt.getTime()).sort()).toEqual(
+      [ago(24), ago(20)].map((d) => d.getTime()).sort(),
+    );
+    expect((await db.select().from(declarationDrafts)).map((d) => d.updatedAt)).toEqual([ago(6)]);
   });
 
   it("takes its ages as parameters, and a second run removes nothing more", async () => {
@@ -140,12 +182,16 @@ describe("the retention job", () => {
       monitoringMembers: 0,
       traces: 0,
       processedUpdates: 0,
+      declarations: 0,
+      drafts: 0,
     });
     const shorter = await runRetention(db, now, {
       visitDays: 7,
       monitoringDays: 2,
       processedUpdateDays: 1,
       traceDays: 1,
+      declarationDays: 10,
+      draftDays: 1,
     });
     expect(shorter).toEqual({
       visits: 1,
@@ -153,6 +199,8 @@ describe("the retention job", () => {
       monitoringMembers: 1,
       traces: 1,
       processedUpdates: 1,
+      declarations: 2,
+      drafts: 1,
     });
   });
 });

@@ -44,7 +44,7 @@ describe("the web form reads answers with the chat's validators", () => {
       idNumber: "001203012345",
       insuranceNo: null,
       province: "01",
-      commune: { code: null, name: "Ba Đình" },
+      commune: { code: "00004", name: "Phường Ba Đình" },
       street: "12 Phố Huế",
       places: ["Đà Nẵng", "Hải Phòng"],
       symptoms: [],

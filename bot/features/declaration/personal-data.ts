@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
 import { declarationDrafts, declarations, people, users } from "../../../db/schema/index.js";
 import { listPeople, type Person } from "../../shared/people.js";
@@ -10,6 +10,16 @@ export interface MyData {
   lang: string | null;
   people: { person: Person; declarations: number; latest: Declaration | null }[];
   drafts: number;
+}
+
+/** Every declaration of these people, oldest first, with the answers as given. */
+export async function declarationsOf(db: DbOrTx, personIds: number[]): Promise<Declaration[]> {
+  if (personIds.length === 0) return [];
+  return db
+    .select()
+    .from(declarations)
+    .where(inArray(declarations.personId, personIds))
+    .orderBy(asc(declarations.declaredAt));
 }
 
 /** Everything this feature holds about an account: its phone, its people and their declarations, its drafts. */
@@ -50,8 +60,9 @@ export interface Erased {
 }
 
 /**
- * Erases what the account holds: declarations, dependents, the person record, drafts, and the phone number
- * and name on the account. The account row stays (it is how the chat reaches the bot) with nothing personal.
+ * Erases what this feature holds for the account: declarations, dependents, the person record, drafts, and
+ * the phone number and name on the account. The account row stays (it is how the chat reaches the bot).
+ * Run after the other features' erasure: their rows find the person by the ids and phone erased here.
  */
 export async function eraseMyData(db: DbOrTx, userId: number): Promise<Erased> {
   const gone = await db

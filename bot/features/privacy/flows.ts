@@ -1,0 +1,58 @@
+import { end, text } from "../../core/replies.js";
+import type { Flow, LoadEnv, StepContext } from "../../core/types.js";
+import { collectPersonalData, holdsAnything, type PersonalData } from "./collect.js";
+import type {} from "./effects.js";
+import { heldParagraphs, personalFiles } from "./summary.js";
+
+const load = (env: LoadEnv) => collectPersonalData(env.tx, env.user.id);
+const held = (ctx: StepContext<PersonalData>) => ctx.loaded;
+
+/** /mydata: everything held about the account and its dependents, as text and as files to download. */
+export function createMyDataFlow(): Flow<PersonalData> {
+  return {
+    name: "mydata",
+    commands: ["mydata"],
+    load,
+    start(ctx) {
+      const d = held(ctx);
+      const summary = [
+        ctx.t("privacy:mydata.title"),
+        ...heldParagraphs(d, ctx),
+        ctx.t("privacy:mydata.howToDelete"),
+      ];
+      return end([text(summary.join("\n\n")), ...(holdsAnything(d) ? personalFiles(d, ctx) : [])]);
+    },
+    step: (_s, _i, ctx) => end([text(ctx.t("common:staleButton"))]),
+    prompt: () => [],
+  };
+}
+
+/** /delete: says what will be erased, asks once, erases (the effect says what went and what stayed). */
+export function createDeleteFlow(): Flow<PersonalData> {
+  const question = (ctx: StepContext<PersonalData>) =>
+    text([...heldParagraphs(held(ctx), ctx), ctx.t("privacy:mydata.confirmDelete")].join("\n\n"), {
+      options: [
+        [{ id: "delete:yes", label: ctx.t("privacy:mydata.buttons.yes") }],
+        [{ id: "delete:no", label: ctx.t("privacy:mydata.buttons.no") }],
+      ],
+    });
+  return {
+    name: "delete",
+    commands: ["delete"],
+    load,
+    start(ctx) {
+      if (!holdsAnything(held(ctx))) return end([text(ctx.t("privacy:mydata.nothingToDelete"))]);
+      return { state: { flow: "delete", step: "confirm", data: {} }, replies: [question(ctx)] };
+    },
+    step(state, input, ctx) {
+      if (input.kind === "option" && input.data === "delete:yes")
+        return end([text(ctx.t("privacy:mydata.deleting"), { edit: true })], {
+          effects: [{ type: "privacy.erase" }],
+        });
+      if (input.kind === "option" && input.data === "delete:no")
+        return end([text(ctx.t("privacy:mydata.kept"), { edit: true })]);
+      return { state, replies: [text(ctx.t("declaration:errors.useButtons")), question(ctx)] };
+    },
+    prompt: (_s, ctx) => [question(ctx)],
+  };
+}
