@@ -61,6 +61,7 @@ describe("hostile webhook bodies and a flooding chat", () => {
     const u = bot.user({ languageCode: "vi" });
     await u.command("declare");
     await u.press("language:vi");
+    await u.press("consent:agree");
     await u.contact(`8491${String(u.id).slice(-7)}`);
     expect(u.lastText()).toContain(t("declaration:q.fullName.ask"));
     await u.text("Nguyễn\u0000 Văn\u0007 An\u001b");

@@ -194,7 +194,8 @@ describe("consent, /mydata and /delete end to end", () => {
     await manager.command("group");
     expect((await rowsOf("monitoring.status")).at(-1)?.subjectUserIds).toContain(aId);
     const view = await manager.pressData(`mgroup:mem:${groupId}`);
-    expect(`${said(manager, view)}${JSON.stringify(manager.keyboard())}`).toContain("Phạm Thị Xoá");
+    // Listed as "Phạm Thị Xoá" (P.7); the list shows the name the person declared, with the room and phone.
+    expect(`${said(manager, view)}${JSON.stringify(manager.keyboard())}`).toContain("(P.7) · 0916");
     const [members] = await rowsOf("monitoring.members");
     expect(members).toMatchObject({ actorUserId: managerId, scopeType: "group", scopeId: String(groupId) });
     expect(members?.subjectUserIds).toContain(aId);

@@ -58,6 +58,7 @@ describe("the declaration page from a one-time link (terminal chat)", () => {
     browser = await launchChromium();
     await until(() => out.includes("1) Tiếng Việt"), "the language question");
     await say("1", "");
+    await say("1", ""); // the privacy notice: agree
     await say("0912 345 678", "0912 345 678");
   }, 60_000);
   afterAll(async () => {

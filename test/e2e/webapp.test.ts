@@ -90,6 +90,7 @@ describe("the declaration page in headless Chromium", () => {
     u = bot.user({ languageCode: "vi" });
     await u.command("declare");
     await u.press("language:vi");
+    await u.press("consent:agree");
     await u.contact(`8491${String(u.id).slice(-7)}`);
     const offer = u
       .replies()
