@@ -1,7 +1,6 @@
-import { createHmac, randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { createHmac } from "node:crypto";
 import type { DbOrTx } from "../../db/client.js";
-import { settings } from "../../db/schema/index.js";
+import { loadSettingsKey } from "./settings-key.js";
 
 const SETTING = "id_number_hmac_key";
 
@@ -12,20 +11,7 @@ const SETTING = "id_number_hmac_key";
  * enough to enumerate. Keep database backups as secret as the data.
  */
 export async function loadIdHashKey(db: DbOrTx, now: Date): Promise<Buffer> {
-  const read = async () => {
-    const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, SETTING));
-    const key = (row?.value as { key?: unknown } | undefined)?.key;
-    return typeof key === "string" ? Buffer.from(key, "base64url") : null;
-  };
-  const found = await read();
-  if (found) return found;
-  await db
-    .insert(settings)
-    .values({ key: SETTING, value: { key: randomBytes(32).toString("base64url") }, updatedAt: now })
-    .onConflictDoNothing();
-  const made = await read();
-  if (!made) throw new Error("could not keep the ID number hashing key");
-  return made;
+  return loadSettingsKey(db, SETTING, now);
 }
 
 /** The same number however it was typed: spaces, dots and dashes dropped, letters upper case. */

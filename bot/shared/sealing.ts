@@ -1,7 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
-import { settings } from "../../db/schema/index.js";
+import { loadSettingsKey } from "./settings-key.js";
 
 /**
  * AES-256-GCM under a key generated once into `settings` (under `name`), for data kept only for a while and
@@ -10,20 +9,7 @@ import { settings } from "../../db/schema/index.js";
  * whole database.
  */
 export async function loadSealingKey(db: DbOrTx, name: string, now: Date): Promise<Buffer> {
-  const read = async () => {
-    const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, name));
-    const key = (row?.value as { key?: unknown } | undefined)?.key;
-    return typeof key === "string" ? Buffer.from(key, "base64url") : null;
-  };
-  const found = await read();
-  if (found) return found;
-  await db
-    .insert(settings)
-    .values({ key: name, value: { key: randomBytes(32).toString("base64url") }, updatedAt: now })
-    .onConflictDoNothing();
-  const made = await read();
-  if (!made) throw new Error(`could not keep the ${name} key`);
-  return made;
+  return loadSettingsKey(db, name, now);
 }
 
 /** base64url(iv ‖ tag ‖ ciphertext) of the JSON of `value`. */

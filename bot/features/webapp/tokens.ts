@@ -1,27 +1,13 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../../db/client.js";
-import { settings } from "../../../db/schema/index.js";
+import { loadSettingsKey } from "../../shared/settings-key.js";
 
 const SETTING = "webapp_hmac_key";
 
 /** The key signing the page's links and sessions: generated once and kept in `settings`, shared by every instance. */
 export async function loadWebKey(db: DbOrTx, now: Date): Promise<Buffer> {
-  const read = async () => {
-    const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, SETTING));
-    const key = (row?.value as { key?: unknown } | undefined)?.key;
-    return typeof key === "string" ? Buffer.from(key, "base64url") : null;
-  };
-  const found = await read();
-  if (found) return found;
-  await db
-    .insert(settings)
-    .values({ key: SETTING, value: { key: randomBytes(32).toString("base64url") }, updatedAt: now })
-    .onConflictDoNothing();
-  const made = await read();
-  if (!made) throw new Error("could not keep the web app key");
-  return made;
+  return loadSettingsKey(db, SETTING, now);
 }
 
 const channel = z.enum(["telegram", "zalo", "terminal"]);
