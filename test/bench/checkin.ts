@@ -18,7 +18,8 @@ import { Bot } from "grammy";
 import postgres from "postgres";
 import { createCheckpoint } from "../../bot/features/checkpoint/checkpoints.js";
 import { main } from "../../bot/main.js";
-import { findOrCreateUser, setUserLang, setUserPhone } from "../../bot/shared/users.js";
+import { NOTICE_VERSION } from "../../bot/features/privacy/index.js";
+import { findOrCreateUser, recordConsent, setUserLang, setUserPhone } from "../../bot/shared/users.js";
 import type { Db } from "../../db/client.js";
 import { visits } from "../../db/schema/index.js";
 import { type FakeTelegram, serveWebhook, startFakeTelegram } from "../fake-telegram/index.js";
@@ -298,6 +299,8 @@ async function seed(
       chatId: String(telegramId),
     });
     await setUserLang(db, u.id, "vi");
+    // A returning resident has agreed to the privacy notice; without it every check-in meets the consent screen.
+    await recordConsent(db, u.id, NOTICE_VERSION, now);
     await setUserPhone(db, u.id, `+8491${String(2_000_000 + i).padStart(7, "0")}`, now);
     await declareFor(db, u.id, now);
     ids.push(telegramId);

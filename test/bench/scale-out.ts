@@ -18,7 +18,8 @@ import { count, eq, inArray } from "drizzle-orm";
 import postgres from "postgres";
 import { createCheckpoint } from "../../bot/features/checkpoint/checkpoints.js";
 import { enqueue } from "../../bot/platform/outbox/enqueue.js";
-import { findOrCreateUser, setUserLang, setUserPhone } from "../../bot/shared/users.js";
+import { NOTICE_VERSION } from "../../bot/features/privacy/index.js";
+import { findOrCreateUser, recordConsent, setUserLang, setUserPhone } from "../../bot/shared/users.js";
 import { type Db, openDatabase } from "../../db/client.js";
 import { outbox, visits } from "../../db/schema/index.js";
 import { type FakeTelegram, startFakeTelegram } from "../fake-telegram/index.js";
@@ -196,6 +197,7 @@ async function seed(db: Db, residents: number, now: Date) {
       chatId: String(telegramId),
     });
     await setUserLang(db, u.id, "vi");
+    await recordConsent(db, u.id, NOTICE_VERSION, now);
     await setUserPhone(db, u.id, `+8491${String(3_000_000 + i).padStart(7, "0")}`, now);
     await declareFor(db, u.id, now);
     ids.push(telegramId);
