@@ -130,6 +130,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     qrValidDays: config.qrValidDays,
     followUps: ["checkin"],
     qrNotes: [riskQrNote()],
+    webAppUrl: config.webappUrl,
     webLink: config.webappUrl
       ? (tx, userId, personId, now, channel) =>
           webapp ? webapp.webLink(tx, userId, personId, now, channel) : Promise.resolve(null)
@@ -219,7 +220,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         rateLimit: config.rateLimit,
       });
       await bot.init();
-      await publishCommands(bot, i18n).catch((err) => logger.warn({ err }, "setMyCommands failed"));
+      await publishCommands(bot, i18n, engine.commandsFor([])).catch((err) =>
+        logger.warn({ err }, "setMyCommands failed"),
+      );
       const webhook = config.telegram.webhook;
       if (webhook) {
         routes.set(

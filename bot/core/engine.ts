@@ -2,10 +2,15 @@ import type { Logger } from "pino";
 import type { Db, Tx } from "../../db/client.js";
 import { arrive } from "./arrival.js";
 import { cleanInput } from "./clean-input.js";
+import { CODE_FLOW, type CodeResolver, createCodeFlow } from "./code-flow.js";
+import { type HomeSource, homeOptions } from "./home.js";
+import { createHome, HOME_FLOW } from "./home-flow.js";
 import { DEFAULT_LANG, type I18n, type Lang } from "./i18n.js";
+import { commandRights, helpText } from "./menu.js";
 import { prefetchFile } from "./prefetch.js";
 import { text } from "./replies.js";
 import { openSessionForUpdate, parseState, saveSession, sessionNeedsWrite } from "./session-store.js";
+import { normalizeShortCode } from "./short-code.js";
 import type {
   AnyFlow,
   Channel,
@@ -69,6 +74,10 @@ export interface Feature {
   /** Input that arrives while no flow is active (a typed short code, a photo of a QR); null: not mine. */
   idle?: (input: Input, ctx: StepContext) => StepResult | null;
   gate?: Gate;
+  /** Buttons this feature adds to the home message when they fit the person now. */
+  home?: HomeSource;
+  /** Looks up a typed short code among this feature's (checkpoints, invitations). */
+  codes?: CodeResolver;
 }
 
 /** The engine's view of the people store: it names what it needs so that core imports nothing above it. */
@@ -77,6 +86,8 @@ export interface UsersPort {
   get(tx: Tx, userId: number): Promise<UserView | null>;
   /** A stored phone number as it is shown back to its owner. */
   displayPhone(phone: string): string;
+  /** The roles the person holds (for their menu, /help and home buttons). */
+  roles(tx: Tx, userId: number): Promise<string[]>;
 }
 
 export interface EngineDeps {
@@ -119,12 +130,22 @@ export interface Engine {
   handle(req: HandleRequest): Promise<HandleResult>;
   /** Localised text for replies produced outside a flow (the error boundary). */
   t(lang: Lang): StepContext["t"];
+  /** The commands someone holding these roles may use (none: a resident's), for menus. */
+  commandsFor(roles: readonly string[]): Set<string>;
 }
 
 const MAX_CHAIN = 5;
 
 export function createEngine(deps: EngineDeps): Engine {
-  const allFlows = deps.features.flatMap((f) => f.flows ?? []);
+  const home = createHome({
+    sources: deps.features.flatMap((f) => (f.home ? [f.home] : [])),
+    roles: deps.users.roles,
+    displayPhone: deps.users.displayPhone,
+  });
+  const resolvers = deps.features.flatMap((f) => (f.codes ? [f.codes] : []));
+  const builtIn: AnyFlow[] = [home.flow as AnyFlow, createCodeFlow(resolvers) as AnyFlow];
+  const allFlows = [...builtIn, ...deps.features.flatMap((f) => f.flows ?? [])];
+  const rights = commandRights(allFlows);
   const flows = new Map(allFlows.map((f) => [f.name, f]));
   const byCommand = new Map(allFlows.flatMap((f) => (f.commands ?? []).map((c) => [c, f] as const)));
   const deepLinks = deps.features.flatMap((f) => f.deepLinks ?? []);
@@ -177,7 +198,9 @@ export function createEngine(deps: EngineDeps): Engine {
       };
       const withLoad = async (f: AnyFlow, state: FlowState | null, input: Input | null, payload?: string) =>
         context(
-          f.load ? await f.load({ tx, user, now, state, input, payload, channel: req.channel }) : undefined,
+          f.load
+            ? await f.load({ tx, user, now, state, input, payload, channel: req.channel, t: context().t })
+            : undefined,
         );
 
       const gated = () => Boolean(gate?.needed(user));
@@ -202,8 +225,11 @@ export function createEngine(deps: EngineDeps): Engine {
         return state && f ? f.prompt(state, await withLoad(f, state, null)) : [];
       };
 
-      const route = async (state: FlowState | null, input: Input): Promise<StepResult> => {
+      const route = async (state: FlowState | null, sent: Input): Promise<StepResult> => {
         const ctx = context();
+        // A home button is its command, pressed: it works from any message, whatever is going on.
+        const pressed = homeOptions.match(sent, "cmd");
+        const input: Input = pressed ? { kind: "command", command: pressed[0], payload: "" } : sent;
         // Commands find their own way through the gate (startFlow); anything else opens it here.
         if (gated() && input.kind !== "command" && !(state && isOpen(state.flow))) return openGate(state);
         const stay = async (key: string, vars: Record<string, string> = {}): Promise<StepResult> => ({
@@ -220,13 +246,12 @@ export function createEngine(deps: EngineDeps): Engine {
               if (!user.lang) return flow("language").start(ctx, "");
               if (gated()) return openGate(state, user.phone ? "" : "registration");
               if (!user.phone) return startFlow("registration", "");
-              return {
-                state: null,
-                replies: [text(ctx.t("common:welcomeBack", { phone: deps.users.displayPhone(user.phone) }))],
-              };
+              return startFlow(HOME_FLOW, "welcome");
             }
-            case "help":
-              return { state, replies: [text(ctx.t("common:help")), ...(await prompt(state))] };
+            case "help": {
+              const allowed = rights.commandsFor(await deps.users.roles(tx, user.id));
+              return { state, replies: [text(helpText(ctx.t, allowed)), ...(await prompt(state))] };
+            }
             case "cancel":
               return state
                 ? { state: null, replies: [text(ctx.t("common:cancelled"), { removeKeyboard: true })] }
@@ -247,10 +272,12 @@ export function createEngine(deps: EngineDeps): Engine {
             const r = idle(input, ctx);
             if (r) return r;
           }
-          if (input.kind === "option") return { state: null, replies: [text(ctx.t("common:staleButton"))] };
-          if (input.kind === "unsupported")
-            return { state: null, replies: [text(ctx.t("common:unsupported"))] };
-          return { state: null, replies: [text(ctx.t("common:notUnderstood"))] };
+          const code = input.kind === "text" && resolvers.length ? normalizeShortCode(input.text) : null;
+          if (code) return startFlow(CODE_FLOW, code);
+          // Whatever it was, the person is shown what they can do now, as buttons: nobody has to type a command.
+          const reason =
+            input.kind === "option" ? "stale" : input.kind === "unsupported" ? "unsupported" : "unknown";
+          return startFlow(HOME_FLOW, reason);
         }
         if (input.kind === "option" && !input.data.startsWith(`${current.name}:`)) {
           // A button of an earlier message that still means something (Check out) works mid-conversation;
@@ -307,10 +334,23 @@ export function createEngine(deps: EngineDeps): Engine {
         state = previous.resume;
         replies.push(...(await prompt(state)));
       }
+      // Nothing left open and the last message leads nowhere: it gets the home buttons, so the next step is a tap.
+      const last = replies.at(-1);
+      if (!state && last && leadsNowhere(last) && user.phone && !gated()) {
+        const options = await home.options({ tx, user, now, channel: req.channel, t: context().t });
+        if (options.length) replies[replies.length - 1] = { ...last, options } as Reply;
+      }
       if (sessionNeedsWrite(stored, state, now)) await saveSession(tx, req.channel, req.chatId, state, now);
       return { replies, duplicate: false, lang: context().lang, user };
     });
   }
 
-  return { handle, t: (lang) => deps.i18n.t(lang) };
+  return { handle, t: (lang) => deps.i18n.t(lang), commandsFor: (roles) => rights.commandsFor(roles) };
+}
+
+/** A text or picture with no buttons and no keyboard of its own: the end of a conversation. */
+function leadsNowhere(reply: Reply): boolean {
+  if (reply.kind === "photo") return !reply.options?.length;
+  if (reply.kind !== "text") return false;
+  return !reply.options?.length && !reply.requestContact && !reply.removeKeyboard;
 }

@@ -50,7 +50,12 @@ export type Reply =
       /** The text a QR in the picture encodes, so a terminal can draw it. */
       qr?: string;
     }
-  | { kind: "document"; bytes: Uint8Array; fileName: string; mimeType: string; caption?: string };
+  | { kind: "document"; bytes: Uint8Array; fileName: string; mimeType: string; caption?: string }
+  /**
+   * The chat's own command menu, for the roles its person now holds (queued through the outbox when a role is
+   * granted or revoked). Channels without a per-chat menu let it pass silently.
+   */
+  | { kind: "menu"; roles: string[] };
 
 /** What a step may know about the person, read before the step runs. */
 export interface UserView {
@@ -109,6 +114,11 @@ interface FlowSteps<L> {
   commands?: string[];
   /** Flows that need a verified phone start registration first and come back here. */
   requiresPhone?: boolean;
+  /**
+   * The roles whose holders this flow's commands are for (administrators hold them all): they are left out of
+   * everyone else's command menu and /help. Unset: a command for everyone. The flow still checks rights itself.
+   */
+  roles?: readonly string[];
   start(ctx: StepContext<L>, payload: string): StepResult;
   step(state: FlowState, input: Input, ctx: StepContext<L>): StepResult;
   /** The current question again, after /help, /lang or an input the step did not expect. */
@@ -136,6 +146,8 @@ export interface LoadEnv {
   payload?: string;
   /** The channel of the chat (a link to send back depends on it). */
   channel?: Channel;
+  /** The person's language, for what a loader reads to be shown (button labels). */
+  t?: TFunction;
 }
 
 /** Reads a file a person sent (a photo's or document's fileRef), refusing anything over maxBytes. */

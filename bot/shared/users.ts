@@ -5,6 +5,7 @@ import type { UsersPort } from "../core/engine.js";
 import { isLang, type Lang } from "../core/i18n.js";
 import type { Channel, UserView } from "../core/types.js";
 import { formatPhone } from "./phone.js";
+import { grantsOf } from "./roles.js";
 
 export interface IdentityRef {
   channel: Channel;
@@ -77,4 +78,5 @@ export const usersPort: UsersPort = {
   findOrCreate: findOrCreateUser,
   get: getUser,
   displayPhone: formatPhone,
+  roles: async (tx, userId) => [...new Set((await grantsOf(tx, userId)).map((g) => g.role))],
 };

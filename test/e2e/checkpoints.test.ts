@@ -103,7 +103,7 @@ describe("checking in", () => {
       ["code", null],
     ]);
     const wrong = await r.u.text("ZZZZ-9999");
-    expect(said(r.u, wrong)).toContain("No checkpoint has this code");
+    expect(said(r.u, wrong)).toContain("No code ZZZZ-9999 was found");
     const out = await r.u.command("checkout");
     expect(said(r.u, out)).toContain("Checked out of “Pharmacy Hồng Phúc”");
     expect(said(r.u, await r.u.command("checkout"))).toContain("You are not checked in anywhere");

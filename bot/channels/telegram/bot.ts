@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { isTransientDbError } from "../../../db/errors.js";
 import type { Engine } from "../../core/engine.js";
 import { DEFAULT_LANG, type I18n, LANGS, langFromCode } from "../../core/i18n.js";
+import { menuEntries } from "../../core/menu.js";
 import type { Metrics } from "../../platform/metrics.js";
 import { createChatPacer, createRateLimiter } from "../../platform/rate-limit.js";
 import { telegramFiles } from "./files.js";
@@ -156,11 +157,10 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
 }
 
 /** Publishes the command menu in every language (Vietnamese is also the default for other languages). */
-export async function publishCommands(bot: Bot, i18n: I18n): Promise<void> {
+/** The menu everyone sees: residents' commands only; role holders get theirs per chat (see menu-transport.ts). */
+export async function publishCommands(bot: Bot, i18n: I18n, allowed: Set<string>): Promise<void> {
   for (const lang of LANGS) {
-    const t = i18n.t(lang);
-    const names = Object.keys(t("common:commands", { returnObjects: true }) as Record<string, string>);
-    const commands = names.map((command) => ({ command, description: t(`common:commands.${command}`) }));
+    const commands = menuEntries(i18n.t(lang), allowed);
     await bot.api.setMyCommands(commands, { language_code: lang });
     if (lang === DEFAULT_LANG) await bot.api.setMyCommands(commands);
   }

@@ -27,7 +27,10 @@ function isNotModified(err: unknown): boolean {
   return err instanceof GrammyError && /message is not modified/i.test(err.description);
 }
 
-/** Sends replies in order; an `edit` reply replaces the message whose button was pressed. */
+/**
+ * Sends replies in order; an `edit` reply replaces the message whose button was pressed. A `menu` is not a
+ * message: the outbox transport publishes it (see outbox-transport.ts).
+ */
 export async function sendReplies(
   api: Api,
   chatId: number,
@@ -54,7 +57,7 @@ export async function sendReplies(
         caption: reply.caption,
         reply_markup: reply.options?.length ? inline(reply.options) : undefined,
       });
-    } else {
+    } else if (reply.kind === "document") {
       await api.sendDocument(chatId, new InputFile(Buffer.from(reply.bytes), reply.fileName), {
         caption: reply.caption,
       });

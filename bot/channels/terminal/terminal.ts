@@ -74,6 +74,8 @@ export function startTerminalChat(deps: TerminalDeps): TerminalChat {
       else if (!reply.edit) pending = { options: [], wantsContact: false };
       return;
     }
+    // The terminal has no command menu to set.
+    if (reply.kind === "menu") return;
     mkdirSync(deps.outDir, { recursive: true });
     saved += 1;
     const name = reply.kind === "photo" ? (reply.fileName ?? `picture-${saved}.png`) : reply.fileName;

@@ -148,6 +148,8 @@ export function planReplies(replies: Reply[], words: PlanWords): SendStep[] {
         ...more.map((b) => textMessage(words.moreOptions, b)),
       ];
     }
+    // An OA has one menu for everyone, set in Zalo's own console: nothing to send for a chat's menu.
+    if (reply.kind === "menu") return [];
     const caption = reply.caption ? splitText(reply.caption).map((t) => textMessage(t)) : [];
     if (fileType(reply.mimeType, reply.fileName) && reply.bytes.byteLength <= FILE_MAX_BYTES) {
       return [

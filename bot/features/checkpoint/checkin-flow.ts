@@ -1,7 +1,7 @@
 import { end, text } from "../../core/replies.js";
 import type { Flow, Input, LoadEnv, StepContext, StepResult } from "../../core/types.js";
 import { selfDeclaredValidSql } from "../declaration/index.js";
-import { CHECKPOINT_LINK_PREFIX, checkpointForCheckin, normalizeShortCode } from "./checkpoints.js";
+import { CHECKPOINT_LINK_PREFIX, checkpointForCheckin } from "./checkpoints.js";
 import type {} from "./effects.js";
 import { CHECKIN_FLOW, checkinOptions } from "./options.js";
 
@@ -93,17 +93,13 @@ export function createCheckoutFlow(): Flow {
 const IMAGE = /^image\/(jpeg|png|webp)$/;
 
 /**
- * Input with no flow active that belongs to check-in: the Check out button, a typed short code, a photo
+ * Input with no flow active that belongs to check-in: the Check out button, a photo
  * (or an image sent as a file) of a QR, a PDF sent instead of a photo. Other files are left to others.
  */
 export function checkinIdle(input: Input, ctx: StepContext): StepResult | null {
   if (input.kind === "option") {
     const out = checkinOptions.match(input, "out");
     return out ? end([], { effects: [{ type: "checkpoint.checkout", visitId: out[0] }] }) : null;
-  }
-  if (input.kind === "text") {
-    const code = normalizeShortCode(input.text);
-    return code ? end([], { next: { flow: CHECKIN_FLOW, payload: typedPayload(code) } }) : null;
   }
   if (input.kind === "photo")
     return end([], { effects: [{ type: "checkpoint.photo", fileRef: input.fileRef, size: input.size }] });

@@ -1,7 +1,8 @@
-import { randomBytes, randomInt } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { asc, eq, inArray, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
 import { checkpoints } from "../../../db/schema/index.js";
+import { newShortCode, normalizeShortCode } from "../../core/short-code.js";
 import { createInvitation } from "../../shared/invitations.js";
 import { ForbiddenError, grantRole, hasRole, type Role, scopesOf } from "../../shared/roles.js";
 import { isValidStay } from "./checkin-policy.js";
@@ -22,36 +23,20 @@ export type CheckpointKind = (typeof CHECKPOINT_KINDS)[number];
 
 /** `/start cp_<code>`: the deep link of a checkpoint's poster. */
 export const CHECKPOINT_LINK_PREFIX = "cp_";
-/** 31 characters without the look-alikes 0/O, 1/I/L. */
-export const SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-export const SHORT_CODE_LENGTH = 8;
-const SHORT_CODE = /^[2-9A-HJKMNP-Z]{8}$/;
+export {
+  displayShortCode,
+  newShortCode,
+  normalizeShortCode,
+  SHORT_CODE_ALPHABET,
+  SHORT_CODE_LENGTH,
+} from "../../core/short-code.js";
+
 const CODE = /^[A-Za-z0-9_-]{16}$/;
 
 /** 96 random bits, 16 base64url characters: `cp_` + code stays far inside Telegram's 64-character payload. */
 export function newCode(): string {
   return randomBytes(12).toString("base64url");
 }
-
-/** 8 characters with at least one digit and one letter, so a typed word is never taken for a code. */
-export function newShortCode(): string {
-  for (;;) {
-    const code = Array.from({ length: SHORT_CODE_LENGTH }, () => SHORT_CODE_ALPHABET[randomInt(31)]).join("");
-    if (/\d/.test(code) && /[A-Z]/.test(code)) return code;
-  }
-}
-
-/** A typed short code ("abcd-2345", "ABCD 2345") in its stored form, or null when it cannot be one. */
-export function normalizeShortCode(typed: string): string | null {
-  const s = typed
-    .trim()
-    .toUpperCase()
-    .replace(/[\s.-]/g, "");
-  return SHORT_CODE.test(s) && /\d/.test(s) && /[A-Z]/.test(s) ? s : null;
-}
-
-/** "ABCD-2345": how the short code is printed. */
-export const displayShortCode = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
 
 export const isCheckpointCode = (code: string) => CODE.test(code);
 

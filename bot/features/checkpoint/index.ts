@@ -9,7 +9,9 @@ import { ForbiddenError } from "../../shared/roles.js";
 import { checkinIdle, createCheckinFlow, createCheckoutFlow, photoPayload } from "./checkin-flow.js";
 import { DEFAULT_DAILY_CAP } from "./checkin-policy.js";
 import { CHECKPOINT_LINK_PREFIX, checkpointById, checkpointCodeInQr, checkpointsOf } from "./checkpoints.js";
+import { checkpointCodes } from "./codes.js";
 import type { CheckpointEffectType } from "./effects.js";
+import { checkpointHome } from "./home.js";
 import { manageEffects } from "./manage-effects.js";
 import { createCheckpointRegisterFlow } from "./register-flow.js";
 import { checkinReply, checkoutReply } from "./replies.js";
@@ -136,6 +138,8 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
 
   return {
     name: "checkpoint",
+    home: checkpointHome(),
+    codes: checkpointCodes,
     flows: [
       createCheckinFlow(),
       createCheckoutFlow(),

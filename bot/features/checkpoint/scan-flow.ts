@@ -153,6 +153,7 @@ export function createScanFlow(opts: { webAppUrl?: string } = {}): Flow<Place[] 
   return {
     name: SCAN_FLOW,
     commands: ["scan"],
+    roles: ["checkpoint_staff", "checkpoint_manager"],
     requiresPhone: true,
     async load(env: LoadEnv) {
       if (env.state) return undefined;

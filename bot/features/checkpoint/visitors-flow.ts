@@ -124,6 +124,7 @@ export function createVisitorsFlow(): Flow<Place[] | undefined> {
   return {
     name: VISITORS_FLOW,
     commands: ["visitors"],
+    roles: ["checkpoint_manager"],
     requiresPhone: true,
     async load(env: LoadEnv) {
       if (env.state) return undefined;

@@ -19,6 +19,7 @@ import type {} from "./effects.js";
 import { createFamilyFlow } from "./family-flow.js";
 import { createDeclarationFlow } from "./flow.js";
 import type { WebLinkSource } from "./flow-load.js";
+import { declarationHome } from "./home.js";
 import { personalQrToken } from "./personal-qr.js";
 import { renderQrCardPdf } from "./qr-card.js";
 import { createQrFlow } from "./qr-flow.js";
@@ -69,6 +70,8 @@ export interface DeclarationFeatureDeps {
    * area's risk level); app.ts passes them in so that dependencies keep pointing one way.
    */
   qrNotes?: QrNote[];
+  /** WEBAPP_URL: the home message offers the form as a Telegram Mini App (none when unset). */
+  webAppUrl?: string;
 }
 
 export type QrNote = (tx: Tx, place: { communeCode: string | null }, ctx: StepContext) => Promise<string[]>;
@@ -122,6 +125,7 @@ export function createDeclaration(deps: DeclarationFeatureDeps): {
   const service = createDeclarationService({ validDays: deps.qrValidDays, qrReply: personQr });
   const feature: Feature = {
     name: "declaration",
+    home: declarationHome({ webAppUrl: deps.webAppUrl }),
     flows: [
       createDeclarationFlow({ followUps: deps.followUps, webLink: deps.webLink }),
       createQrFlow(),

@@ -24,7 +24,7 @@ import {
 import { PROVINCES, type Province, provinceByCode } from "../../shared/provinces.js";
 import type {} from "./effects.js";
 import { formatDay, formatWindows, lastDayOf } from "./format.js";
-import { creationRights, type GroupKind } from "./groups.js";
+import { creationRights, type GroupKind, MANAGER_MENU_ROLES } from "./groups.js";
 import { CREATE_FLOW, createOptions } from "./options.js";
 import { DEFAULT_WINDOWS, EVENING_WINDOW, parseWindows, type ReportWindow } from "./reminder-policy.js";
 
@@ -264,6 +264,7 @@ export function createGroupFlow(): Flow<Loaded | CommuneLookup | undefined> {
   return {
     name: CREATE_FLOW,
     commands: ["newgroup"],
+    roles: MANAGER_MENU_ROLES,
     requiresPhone: true,
     async load(env: LoadEnv): Promise<Loaded | CommuneLookup | undefined> {
       if (env.state?.step === "area" && env.input?.kind === "text")

@@ -11,6 +11,8 @@ export type Group = typeof monitoringGroups.$inferSelect;
 
 /** The roles that run groups; held for `group:<id>` they make a manager of that group. */
 export const MANAGER_ROLES: Role[] = ["facility_manager", "commune_officer"];
+/** Who sees the group commands in their menu: managers, and district officers (they may open groups). */
+export const MANAGER_MENU_ROLES: Role[] = [...MANAGER_ROLES, "district_officer"];
 
 /** The role a group's managers get for it (a lockdown area is the commune's). */
 export const managerRoleFor = (kind: GroupKind): Role =>

@@ -12,6 +12,7 @@ import { saveReport } from "./daily-reports.js";
 import type { MonitoringEffectType } from "./effects.js";
 import { reportValues } from "./format.js";
 import { type Group, groupById } from "./groups.js";
+import { monitoringHome } from "./home.js";
 import { GroupClosedError } from "./import.js";
 import { joinedReplyParts } from "./invitation.js";
 import { importListEffect } from "./list-effect.js";
@@ -133,6 +134,7 @@ export function monitoringFeature(deps: MonitoringFeatureDeps): Feature {
 
   return {
     name: "monitoring",
+    home: monitoringHome({ timeZone: deps.timeZone }),
     flows: [createDailyReportFlow({ timeZone: deps.timeZone }), createGroupFlow(), ...createManageFlows()],
     idle: (input, ctx) => reportButtons(input) ?? groupMenu(input, ctx) ?? listFileIdle(input),
     effects: answerErrors(effects, [

@@ -26,7 +26,7 @@ export async function importListEffect(
   let groupId = e.groupId;
   if (groupId === null) {
     const groups = await managedGroups(env.tx, env.user.id, { limit: 2 });
-    if (groups.length === 0) return [text(t("common:notUnderstood"))];
+    if (groups.length === 0) return [text(t("common:home.notUnderstood"))];
     if (groups.length > 1) return [text(t("monitoring:upload.whichGroup"))];
     groupId = groups[0]!.id;
   }

@@ -11,7 +11,7 @@ import type {
   StepResult,
 } from "../../core/types.js";
 import type {} from "./effects.js";
-import { managedGroups } from "./groups.js";
+import { MANAGER_MENU_ROLES, managedGroups } from "./groups.js";
 import { MANAGE_FLOW, manageOptions } from "./options.js";
 
 export { MANAGE_FLOW };
@@ -189,6 +189,7 @@ export function createManageFlows(): AnyFlow[] {
   const manage: Flow<Place[] | undefined> = {
     name: MANAGE_FLOW,
     commands: ["group"],
+    roles: MANAGER_MENU_ROLES,
     requiresPhone: true,
     async load(env: LoadEnv) {
       if (env.state) return undefined;
@@ -212,6 +213,7 @@ export function createManageFlows(): AnyFlow[] {
   const broadcast: Flow = {
     name: "broadcast",
     commands: ["broadcast"],
+    roles: MANAGER_MENU_ROLES,
     requiresPhone: true,
     start: () => end([], { next: { flow: MANAGE_FLOW, payload: "bc" } }),
     step: () => end([]),

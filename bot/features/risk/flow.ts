@@ -2,7 +2,7 @@ import { z } from "zod";
 import { end, text } from "../../core/replies.js";
 import type { Flow, FlowState, Input, LoadEnv, Reply, StepContext, StepResult } from "../../core/types.js";
 import { addDays, isoDay, localDate, parseDateRange } from "../../shared/local-time.js";
-import { officerScope } from "../../shared/officer-scope.js";
+import { OFFICER_ROLES, officerScope } from "../../shared/officer-scope.js";
 import type {} from "./effects.js";
 import { validCoverage, validPopulation } from "./levels.js";
 import { isLevel } from "./matrix.js";
@@ -149,6 +149,7 @@ export function createAreaFlow(): Flow<{ officer: boolean } | undefined> {
   return {
     name: AREA_FLOW,
     commands: ["area"],
+    roles: OFFICER_ROLES,
     requiresPhone: true,
     async load(env: LoadEnv) {
       if (env.state) return undefined;

@@ -12,6 +12,7 @@ import { notify } from "../monitoring/index.js";
 import type { RiskEffectType } from "./effects.js";
 import { importFigures } from "./figures-import.js";
 import { areaIdle, createAreaFlow } from "./flow.js";
+import { riskHome } from "./home.js";
 import {
   BadFigureError,
   BadLevelError,
@@ -160,6 +161,7 @@ export function riskFeature(deps: RiskFeatureDeps): Feature {
 
   return {
     name: "risk",
+    home: riskHome(),
     flows: [createAreaFlow()],
     idle: (input) => areaIdle(input),
     effects: answerErrors(effects, [

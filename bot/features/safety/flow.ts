@@ -150,6 +150,7 @@ export function createSafetyFlow(): Flow<Place[] | undefined> {
   return {
     name: SAFETY_FLOW,
     commands: ["safety"],
+    roles: ["checkpoint_manager"],
     requiresPhone: true,
     async load(env: LoadEnv): Promise<Place[] | undefined> {
       if (env.state) return undefined;

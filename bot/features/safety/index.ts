@@ -9,6 +9,7 @@ import { checkpointById, posterOption, type VenueNotes } from "../checkpoint/ind
 import { IncompleteAssessmentError, safetyStatus, saveAssessment } from "./assessments.js";
 import type { SafetyEffectType } from "./effects.js";
 import { createSafetyFlow, safetyIdle } from "./flow.js";
+import { safetyHome } from "./home.js";
 import { safetyOption } from "./options.js";
 import { runSafetyReminders, SAFETY_REMINDERS_CRON, SAFETY_REMINDERS_JOB } from "./reminders-job.js";
 import { ratingLabel, statusLine } from "./status-text.js";
@@ -60,6 +61,7 @@ export function safetyFeature(deps: SafetyFeatureDeps): Feature {
   };
   return {
     name: "safety",
+    home: safetyHome(),
     flows: [createSafetyFlow()],
     idle: (input) => safetyIdle(input),
     effects: answerErrors(effects, [

@@ -30,6 +30,7 @@ export function createAuditFlow(): Flow {
   return {
     name: AUDIT_FLOW,
     commands: ["audit"],
+    roles: ["admin"],
     requiresPhone: true,
     start(ctx, payload) {
       const args = readAuditArgs(payload);

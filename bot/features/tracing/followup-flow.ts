@@ -1,5 +1,6 @@
 import { end, text } from "../../core/replies.js";
 import type { Flow } from "../../core/types.js";
+import { OFFICER_ROLES } from "../../shared/officer-scope.js";
 import type {} from "./effects.js";
 
 /**
@@ -11,6 +12,7 @@ export function createFollowUpFlow(): Flow {
   return {
     name: "followup",
     commands: ["followup"],
+    roles: OFFICER_ROLES,
     requiresPhone: true,
     start(ctx, payload) {
       const m = /^#?(\d{1,15})$/.exec(payload.trim());

@@ -11,6 +11,7 @@ import { adminEffects } from "./admin-effects.js";
 import { auditMenu, createAuditFlow } from "./audit-flow.js";
 import type { TracingEffectType } from "./effects.js";
 import { createFollowUpFlow } from "./followup-flow.js";
+import { tracingHome } from "./home.js";
 import { createInviteFlow } from "./invite-flow.js";
 import { auditStatsView, computeStats, type Stats } from "./stats.js";
 import { statsCharts } from "./stats-charts.js";
@@ -123,6 +124,7 @@ export function tracingFeature(deps: TracingFeatureDeps): Feature {
 
   return {
     name: "tracing",
+    home: tracingHome(),
     flows: [
       createTraceFlow(),
       createFollowUpFlow(),

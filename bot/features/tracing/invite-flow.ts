@@ -138,6 +138,7 @@ export function createInviteFlow(): Flow<Loaded> {
   return {
     name: INVITE_FLOW,
     commands: ["invite"],
+    roles: ["admin"],
     requiresPhone: true,
     async load(env: LoadEnv): Promise<Loaded> {
       if (!env.state) return { admin: await isAdmin(env.tx, env.user.id) };

@@ -1,6 +1,6 @@
 import { end, rows, text } from "../../core/replies.js";
 import type { Flow, Input, LoadEnv, StepContext, StepResult } from "../../core/types.js";
-import { officerScope } from "../../shared/officer-scope.js";
+import { OFFICER_ROLES, officerScope } from "../../shared/officer-scope.js";
 import type {} from "./effects.js";
 import { STATS_FLOW, statsOptions } from "./options.js";
 import { STATS_DAYS } from "./stats.js";
@@ -34,6 +34,7 @@ export function createStatsFlow(): Flow<{ officer: boolean }> {
   return {
     name: STATS_FLOW,
     commands: ["stats"],
+    roles: OFFICER_ROLES,
     requiresPhone: true,
     async load(env: LoadEnv) {
       return { officer: (await officerScope(env.tx, env.user.id)) !== null };

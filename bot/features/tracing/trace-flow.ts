@@ -9,7 +9,7 @@ import type {
   StepContext,
   StepResult,
 } from "../../core/types.js";
-import { officerScope } from "../../shared/officer-scope.js";
+import { OFFICER_ROLES, officerScope } from "../../shared/officer-scope.js";
 import { normalizePhone } from "../../shared/phone.js";
 import type { TraceWho } from "./effects.js";
 import { TRACE_FLOW, traceOptions } from "./options.js";
@@ -169,6 +169,7 @@ export function createTraceFlow(): Flow<{ officer: boolean }> {
   return {
     name: TRACE_FLOW,
     commands: ["trace"],
+    roles: OFFICER_ROLES,
     requiresPhone: true,
     async load(env: LoadEnv) {
       return { officer: (await officerScope(env.tx, env.user.id)) !== null };

@@ -358,4 +358,4 @@ export function createApi(deps: ApiDeps) {
 
 export type Api = ReturnType<typeof createApi>;
 
-const replyText = (r: Reply) => (r.kind === "text" ? r.text : (r.caption ?? ""));
+const replyText = (r: Reply) => (r.kind === "text" ? r.text : r.kind === "menu" ? "" : (r.caption ?? ""));

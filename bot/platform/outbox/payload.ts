@@ -35,6 +35,7 @@ const storedReply = z.discriminatedUnion("kind", [
     mimeType: z.string(),
     caption: z.string().optional(),
   }),
+  z.object({ kind: z.literal("menu"), roles: z.array(z.string()) }),
 ]);
 
 const toBase64 = (bytes: Uint8Array) =>
@@ -44,6 +45,7 @@ const toBase64 = (bytes: Uint8Array) =>
 export function encodeReply(reply: Reply): Record<string, unknown> {
   if (reply.kind === "photo") return { ...reply, png: toBase64(reply.png) };
   if (reply.kind === "document") return { ...reply, bytes: toBase64(reply.bytes) };
+  if (reply.kind === "menu") return reply;
   const { edit: _edit, ...rest } = reply;
   return rest;
 }
