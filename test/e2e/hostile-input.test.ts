@@ -106,6 +106,8 @@ describe("hostile webhook bodies and a flooding chat", () => {
     expect(toFlooder.filter((x) => x === t("common:slowDown"))).toHaveLength(1);
     // The bystander was answered every time (how fast is measured in the bench, not asserted here).
     expect(lags).toHaveLength(10);
-    expect(bystander.replies().filter((c) => String(c.params.text).startsWith(t("common:helpIntro"))).length).toBe(10);
+    expect(
+      bystander.replies().filter((c) => String(c.params.text).startsWith(t("common:helpIntro"))).length,
+    ).toBe(10);
   }, 60_000);
 });

@@ -29,7 +29,15 @@ export function monitoringEngine(database: Database, clock: () => Date): Engine 
 
 export const said = (r: { replies: Reply[] }) =>
   r.replies
-    .map((x) => (x.kind === "text" ? x.text : x.kind === "photo" ? (x.caption ?? "") : x.kind === "menu" ? "" : x.fileName))
+    .map((x) =>
+      x.kind === "text"
+        ? x.text
+        : x.kind === "photo"
+          ? (x.caption ?? "")
+          : x.kind === "menu"
+            ? ""
+            : x.fileName,
+    )
     .join("\n");
 
 export const buttons = (r: { replies: Reply[] }) =>
