@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import type { Bot } from "grammy";
@@ -33,11 +34,13 @@ import { createLogger } from "./platform/logger.js";
 import { createMetrics } from "./platform/metrics.js";
 import { markReachable } from "./platform/outbox/enqueue.js";
 import { ensureAdminUnits } from "./shared/admin-units.js";
+import { createLinks } from "./shared/links.js";
 import { createQrDecoderPool } from "./shared/qr/decode-pool.js";
 import { publishKeys } from "./shared/qr/published-keys.js";
 import { loadSigningKeys } from "./shared/qr/signing-keys.js";
 import { TOKEN_PREFIX } from "./shared/qr/token.js";
-import { ensureTelegramAdmins } from "./shared/roles.js";
+import { queueAllRoleMenus } from "./shared/role-menu.js";
+import { ensureTelegramAdmins, ROLES } from "./shared/roles.js";
 import { findOrCreateUser, usersPort } from "./shared/users.js";
 
 /** Where the public keys of the personal QR are served (see README, "Verifying personal QR codes elsewhere"). */
@@ -77,6 +80,12 @@ export class NoChannelError extends Error {
     );
     this.name = "NoChannelError";
   }
+}
+
+/** Changes whenever a command is added or moves to other roles: the role holders' menus are then published again. */
+function menuVersion(engine: Engine): string {
+  const menus = ROLES.map((role) => `${role}=${[...engine.commandsFor([role])].sort().join(",")}`);
+  return createHash("sha256").update(menus.join(";")).digest("hex").slice(0, 12);
 }
 
 /** Wires everything from a parsed config and starts every configured channel. */
@@ -136,6 +145,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
           webapp ? webapp.webLink(tx, userId, personId, now, channel) : Promise.resolve(null)
       : undefined,
   });
+  // Links and codes for every channel this deployment runs (the bot's username is known once Telegram starts).
+  const links = createLinks({
+    botUsername: () => app.telegram?.botInfo.username,
+    zalo: config.zalo ? { oaId: config.zalo.oaId } : undefined,
+  });
   const decoder = createQrDecoderPool({
     workers: config.qrDecode.workers,
     queue: config.qrDecode.queue,
@@ -152,7 +166,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       }),
       declaration.feature,
       checkpointFeature({
-        botUsername: () => app.telegram?.botInfo.username,
+        links,
         scanWebAppUrl: config.webappUrl ? `${config.webappUrl}/app/?screen=scan` : undefined,
         qrSigningKey: config.qrSigningKey,
         dailyCap: config.checkinDailyCap,
@@ -164,13 +178,13 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       monitoringFeature({
         i18n,
         timeZone: config.timeZone,
-        botUsername: () => app.telegram?.botInfo.username,
+        links,
       }),
       privacyFeature({ timeZone: config.timeZone, retention: config.retention }),
       tracingFeature({
         i18n,
         qrSigningKey: config.qrSigningKey,
-        botUsername: () => app.telegram?.botInfo.username,
+        links,
         bufferMinutes: config.traceBufferMinutes,
         decoder,
         statsSections: [riskStatsSection(), safetyStatsSection()],
@@ -223,6 +237,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await publishCommands(bot, i18n, engine.commandsFor([])).catch((err) =>
         logger.warn({ err }, "setMyCommands failed"),
       );
+      // Role holders' own menus, queued once per version of the menus (the outbox publishes them).
+      const queued = await queueAllRoleMenus(database.db, menuVersion(engine));
+      if (queued > 0) logger.info({ queued }, "role menus queued");
       const webhook = config.telegram.webhook;
       if (webhook) {
         routes.set(
@@ -298,7 +315,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     const terminal = app.terminal;
     const transports: ChannelTransport[] = [];
     if (app.telegram && config.telegram) {
-      const transport = createTelegramOutboxTransport(app.telegram.api);
+      const transport = createTelegramOutboxTransport(app.telegram.api, {
+        menus: { i18n, commandsFor: (roles) => engine.commandsFor(roles) },
+      });
       transports.push({ channel: "telegram", token: config.telegram.token, transport });
     }
     if (app.zalo && config.zalo) {

@@ -10,6 +10,7 @@ import { posterInput } from "../bot/features/checkpoint/replies.js";
 import { loadConfig } from "../bot/platform/config.js";
 import { renderPostersPdf } from "../bot/render/poster.js";
 import { ensureAdminUnits } from "../bot/shared/admin-units.js";
+import { createLinks } from "../bot/shared/links.js";
 import { normalizePhone } from "../bot/shared/phone.js";
 import { parseCsv } from "../bot/shared/spreadsheet.js";
 import { openDatabase } from "../db/client.js";
@@ -73,7 +74,12 @@ async function run(argv: string[]): Promise<void> {
       createCheckpointsFromCsv(tx, manager.id, rows, now),
     );
     const t = createI18n().t("vi");
-    const pdf = await renderPostersPdf(created.map((c) => posterInput(c.checkpoint, c.parent, t, bot)));
+    // Printed posters name every channel the deployment runs, as the bot's own posters do.
+    const links = createLinks({
+      botUsername: () => bot,
+      zalo: config.zalo ? { oaId: config.zalo.oaId } : undefined,
+    });
+    const pdf = await renderPostersPdf(created.map((c) => posterInput(c.checkpoint, c.parent, t, links)));
     const out = values.out ?? `posters-${now.toISOString().slice(0, 10)}.pdf`;
     writeFileSync(out, pdf);
     for (const { checkpoint } of created)

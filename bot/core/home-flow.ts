@@ -55,7 +55,8 @@ export function createHome(deps: {
     start(ctx, payload) {
       const reason: Reason = isReason(payload) ? payload : "welcome";
       if (!ctx.user.phone) {
-        const first = reason === "unknown" || reason === "unsupported" ? reason : "unknown";
+        // Someone not registered yet is led to registration, whatever they sent.
+        const first = reason === "welcome" || reason === "registered" ? "unknown" : reason;
         return end([text(ctx.t(HEADERS[first]), { options: unregistered(ctx) })]);
       }
       return end([text(header(reason, ctx.user, ctx), { options: homeRows(ctx.loaded.buttons) })]);

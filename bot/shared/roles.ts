@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
 import { roleGrants } from "../../db/schema/index.js";
+import { queueRoleMenu } from "./role-menu.js";
 
 export const ROLES = [
   "admin",
@@ -43,7 +44,7 @@ export async function grantRole(
   db: DbOrTx,
   g: { userId: number; role: Role; scope: Scope; grantedBy?: number | null },
 ): Promise<void> {
-  await db
+  const added = await db
     .insert(roleGrants)
     .values({
       userId: g.userId,
@@ -52,7 +53,9 @@ export async function grantRole(
       scopeId: scopeId(g.scope),
       grantedBy: g.grantedBy,
     })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ id: roleGrants.id });
+  if (added.length > 0) await queueRoleMenu(db, g.userId);
 }
 
 export async function revokeRole(
@@ -70,6 +73,7 @@ export async function revokeRole(
       ),
     )
     .returning({ id: roleGrants.id });
+  if (rows.length > 0) await queueRoleMenu(db, g.userId);
   return rows.length;
 }
 

@@ -52,8 +52,13 @@ export const invitations = pgTable(
     maxUses: integer("max_uses"),
     uses: integer("uses").notNull().default(0),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /** The hash of the short code people send where a link cannot be opened (Zalo); null for older ones. */
+    codeHash: text("code_hash"),
   },
-  (t) => [uniqueIndex("invitations_token_idx").on(t.tokenHash)],
+  (t) => [
+    uniqueIndex("invitations_token_idx").on(t.tokenHash),
+    uniqueIndex("invitations_code_idx").on(t.codeHash),
+  ],
 );
 
 export const invitationUses = pgTable(

@@ -15,6 +15,7 @@ import { joinGroup } from "../../bot/features/monitoring/members.js";
 import { groupStatus } from "../../bot/features/monitoring/status.js";
 import { main } from "../../bot/main.js";
 import { renderPosterPng } from "../../bot/render/poster.js";
+import { createLinks } from "../../bot/shared/links.js";
 import { loadSigningKeys } from "../../bot/shared/qr/signing-keys.js";
 import { TOKEN_PREFIX } from "../../bot/shared/qr/token.js";
 import { grantRole } from "../../bot/shared/roles.js";
@@ -162,7 +163,9 @@ describe("a resident's whole journey on Zalo", () => {
     expect(await visitsOf()).toMatchObject([{ checkpointId: shop.id, method: "code", checkedOutAt: null }]);
 
     later(20);
-    const png = await renderPosterPng(posterInput(market, null, t, undefined));
+    const png = await renderPosterPng(
+      posterInput(market, null, t, createLinks({ botUsername: () => undefined, zalo: {} })),
+    );
     const photo = await u.image(fake.serveFile(png, { contentType: "image/png" }));
     const said = joined(photo);
     expect(said).toContain("Đã ghi nhận bạn vào «Chợ Đồng Xuân»");

@@ -98,7 +98,7 @@ describe("the bot on Zalo", () => {
     // A photo outside any flow is read as a QR to check in with; a broken one is explained.
     const photo = await u.image(fake.serveFile(Buffer.from([0xff, 0xd8, 0xff, 0xd9])));
     expect(texts(photo)).toEqual([expect.stringContaining("Tôi không mở được ảnh này")]);
-    expect(texts(await u.text("#o:nothing:here"))[0]).toBe("Nút này không còn dùng được nữa.");
+    expect(texts(await u.text("#o:nothing:here"))[0]).toContain("Nút này không còn dùng được nữa.");
   });
 
   it("refuses a forged, unsigned or stale delivery and does nothing", async () => {

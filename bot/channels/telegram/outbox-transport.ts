@@ -1,10 +1,35 @@
 import { Api, GrammyError, HttpError } from "grammy";
+import { DEFAULT_LANG, type I18n, LANGS } from "../../core/i18n.js";
+import { menuEntries } from "../../core/menu.js";
 import type { OutboxTransport, TransportResult } from "../../platform/outbox/sender.js";
 import { sendReplies } from "./send.js";
 
 export interface TelegramOutboxTransportOptions {
   /** A request slower than this is abandoned and retried later; keep it well under the outbox lease. */
   timeoutSeconds?: number;
+  /** What a `menu` message publishes: the commands for a set of roles, in each language. */
+  menus?: MenuSource;
+}
+
+export interface MenuSource {
+  i18n: I18n;
+  commandsFor(roles: readonly string[]): Set<string>;
+}
+
+/**
+ * A chat's own menu: its person's commands in each language (and for clients in other languages); with no
+ * role left, the chat's menus are deleted so that the residents' default shows again.
+ */
+async function publishChatMenu(api: Api, chatId: number, roles: string[], menus: MenuSource): Promise<void> {
+  const scope = { type: "chat" as const, chat_id: chatId };
+  for (const lang of [...LANGS, undefined]) {
+    if (roles.length === 0) {
+      await api.deleteMyCommands({ scope, language_code: lang });
+      continue;
+    }
+    const commands = menuEntries(menus.i18n.t(lang ?? DEFAULT_LANG), menus.commandsFor(roles));
+    await api.setMyCommands(commands, { scope, language_code: lang });
+  }
 }
 
 // 400s that mean the chat itself cannot be written to, as opposed to a message Telegram refuses.
@@ -26,6 +51,10 @@ export function createTelegramOutboxTransport(
     if (!Number.isSafeInteger(chatId))
       return { kind: "rejected", error: `not a Telegram chat id: ${msg.chatId}` };
     try {
+      if (msg.reply.kind === "menu") {
+        if (opts.menus) await publishChatMenu(plain, chatId, msg.reply.roles, opts.menus);
+        return { kind: "ok" };
+      }
       await sendReplies(plain, chatId, [msg.reply]);
       return { kind: "ok" };
     } catch (err) {

@@ -208,7 +208,7 @@ export async function inviteStaff(
   id: number,
   now: Date,
   ttlMs = 7 * 24 * 3600 * 1000,
-): Promise<{ payload: string; expiresAt: Date; checkpoint: Checkpoint }> {
+): Promise<{ payload: string; code: string; expiresAt: Date; checkpoint: Checkpoint }> {
   const checkpoint = await requireCheckpointRole(db, actorUserId, ["checkpoint_manager"], id);
   const inv = await createInvitation(db, {
     kind: "role",
@@ -218,5 +218,5 @@ export async function inviteStaff(
     ttlMs,
     maxUses: 1,
   });
-  return { payload: inv.payload, expiresAt: inv.expiresAt, checkpoint };
+  return { payload: inv.payload, code: inv.code, expiresAt: inv.expiresAt, checkpoint };
 }

@@ -2,6 +2,7 @@ import { answerErrors } from "../../core/answer-errors.js";
 import type { EffectEnv, EffectHandlers, Feature } from "../../core/engine.js";
 import { text } from "../../core/replies.js";
 import type { StepContext } from "../../core/types.js";
+import { createLinks, type Links } from "../../shared/links.js";
 import { createQrDecoder, type QrDecoder } from "../../shared/qr/decode.js";
 import { personalTokenIn, readQrPhoto } from "../../shared/qr/read-photo.js";
 import { loadSigningKeys } from "../../shared/qr/signing-keys.js";
@@ -39,8 +40,8 @@ export { posterOption } from "./visitors-flow.js";
 export { purgeVisits } from "./visits.js";
 
 export interface CheckpointFeatureDeps {
-  /** The Telegram bot's username for poster links; undefined (terminal): the QR carries `cp_<code>` alone. */
-  botUsername?: () => string | undefined;
+  /** Poster and invitation links for the deployment's channels; without Telegram the QR carries `cp_<code>` alone. */
+  links?: Links;
   /** Check-ins a person may make by themselves per local day; null: no cap (CHECKIN_DAILY_CAP). */
   dailyCap?: number | null;
   /** QR_SIGNING_KEY, to verify personal QR codes staff scan (the stored key is always in the keyring). */
@@ -60,7 +61,7 @@ export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 /** Checkpoints: registration, posters, check-in four ways, check-out, staff scanning, the manager's view. */
 export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
-  const botUsername = deps.botUsername ?? (() => undefined);
+  const links = deps.links ?? createLinks({ botUsername: () => undefined });
   const cap = deps.dailyCap === undefined ? DEFAULT_DAILY_CAP : deps.dailyCap;
   const maxBytes = deps.maxPhotoBytes ?? MAX_PHOTO_BYTES;
   const notes = deps.notes ?? [];
@@ -77,7 +78,7 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
     text(ctx.t(`checkpoint:photo.${reason}`, { mb: Math.round(maxBytes / 1024 / 1024) }));
 
   const effects: Pick<EffectHandlers, CheckpointEffectType> = {
-    ...manageEffects({ botUsername, staffInviteDays: deps.staffInviteDays ?? 7, notes }),
+    ...manageEffects({ links, staffInviteDays: deps.staffInviteDays ?? 7, notes }),
 
     "checkpoint.checkin": async (e, env) => {
       const outcome = await checkIn(env.tx, {

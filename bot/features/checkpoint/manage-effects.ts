@@ -2,6 +2,7 @@ import type { EffectEnv, EffectOutcome } from "../../core/engine.js";
 import { text } from "../../core/replies.js";
 import type { EffectMap, Reply } from "../../core/types.js";
 import { renderPosterPdf, renderPosterPng } from "../../render/poster.js";
+import type { Links } from "../../shared/links.js";
 import type { LocalDate } from "../../shared/local-time.js";
 import { toCsv, toXlsx } from "../../shared/spreadsheet.js";
 import {
@@ -20,21 +21,18 @@ import { exportVisits, visitorSummary } from "./visit-log.js";
 import { managerButtons } from "./visitors-flow.js";
 
 export interface ManageDeps {
-  botUsername: () => string | undefined;
+  links: Links;
   staffInviteDays: number;
   notes: VenueNotes[];
 }
-
-const invitationLink = (payload: string, bot: string | undefined) =>
-  bot ? `https://t.me/${bot}?start=${payload}` : `/start ${payload}`;
 
 /** The poster as a PNG to look at and an A4 PDF to print. */
 async function posterReplies(cp: Checkpoint, env: EffectEnv, deps: ManageDeps): Promise<Reply[]> {
   const { t } = env.ctx;
   const parent = cp.parentId ? await checkpointById(env.tx, cp.parentId) : null;
-  const bot = deps.botUsername();
+  const bot = deps.links.botUsername();
   const status = await posterNotes(deps.notes, env.tx, cp, env.ctx);
-  const input = posterInput(cp, parent, t, bot, status);
+  const input = posterInput(cp, parent, t, deps.links, status);
   const slug = `poster-${cp.shortCode}`;
   const [png, pdf] = await Promise.all([renderPosterPng(input), renderPosterPdf(input)]);
   return [
@@ -173,7 +171,7 @@ export function manageEffects(deps: ManageDeps): {
         env.now,
         deps.staffInviteDays * 86_400_000,
       );
-      const link = invitationLink(inv.payload, deps.botUsername());
+      const link = deps.links.ways(env.ctx.t, inv);
       return [
         text(
           env.ctx.t("checkpoint:visitors.staffLink", {

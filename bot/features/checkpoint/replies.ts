@@ -2,6 +2,7 @@ import type { TFunction } from "i18next";
 import { text } from "../../core/replies.js";
 import type { Option, Reply, StepContext } from "../../core/types.js";
 import type { PosterInput } from "../../render/poster.js";
+import type { Links } from "../../shared/links.js";
 import { localDay, localTime } from "../../shared/local-time.js";
 import { checkoutOption } from "./checkin-flow.js";
 import { CHECKPOINT_LINK_PREFIX, type Checkpoint, displayShortCode } from "./checkpoints.js";
@@ -21,11 +22,12 @@ export function posterInput(
   cp: Checkpoint,
   parent: Checkpoint | null,
   t: TFunction,
-  botUsername: string | undefined,
+  links: Links,
   status: string[] = [],
 ): PosterInput {
   const vi = (key: string, vars: Record<string, string> = {}) => t(key, { ...vars, lng: "vi" });
   const code = displayShortCode(cp.shortCode);
+  const botUsername = links.botUsername();
   return {
     url: checkpointLink(cp.code, botUsername),
     name: parent ? `${cp.name} — ${parent.name}` : cp.name,
@@ -38,6 +40,7 @@ export function posterInput(
       botUsername
         ? vi("checkpoint:poster.photo", { bot: `@${botUsername}` })
         : vi("checkpoint:poster.photoNoBot"),
+      ...(links.zalo ? [vi("checkpoint:poster.zalo", { code, chat: links.zaloPlace(t, "vi") })] : []),
       vi("checkpoint:poster.type", { code }),
       vi("checkpoint:poster.checkout", { stay: stayText(cp.stayMinutes, t, "vi") }),
     ],

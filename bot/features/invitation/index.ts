@@ -6,8 +6,10 @@ import { end, text } from "../../core/replies.js";
 import type { Flow, LoadEnv, Reply, StepContext, UserView } from "../../core/types.js";
 import {
   findInvitation,
+  INVITE_CODE_PREFIX,
   INVITE_PREFIX,
   type InvitationLookup,
+  isLiveInvitationCode,
   recordInvitationUse,
 } from "../../shared/invitations.js";
 import { grantRole, ROLES, type Role, type Scope } from "../../shared/roles.js";
@@ -124,6 +126,11 @@ export function invitationFeature(opts: { kinds: InvitationKind[] }): Feature {
     name: "invitation",
     flows: [flow],
     deepLinks: [{ prefix: INVITE_PREFIX, flow: NAME }],
+    // The same invitation by its short code, for those who cannot open a link (Zalo).
+    codes: async (tx, code, now) =>
+      (await isLiveInvitationCode(tx, code, now))
+        ? { flow: NAME, payload: `${INVITE_CODE_PREFIX}${code}` }
+        : null,
     effects: {
       "invitation.accept": async (e, env) => {
         const lookup = await findInvitation(env.tx, e.token, {

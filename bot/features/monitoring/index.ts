@@ -5,6 +5,7 @@ import type { I18n } from "../../core/i18n.js";
 import type { PhoneListener } from "../../core/phone-listeners.js";
 import { text } from "../../core/replies.js";
 import type { Input, Reply, StepResult } from "../../core/types.js";
+import { createLinks, type Links } from "../../shared/links.js";
 import { getPerson } from "../../shared/people.js";
 import { ForbiddenError } from "../../shared/roles.js";
 import { createGroupFlow } from "./create-flow.js";
@@ -46,8 +47,8 @@ export interface MonitoringFeatureDeps {
   i18n: I18n;
   /** TZ_REPORTING: local days and report windows. */
   timeZone: string;
-  /** The Telegram bot's username for links; undefined (terminal): links are `/start inv_…`. */
-  botUsername?: () => string | undefined;
+  /** Invitation links and codes for the deployment's channels. */
+  links?: Links;
   /** The largest list file accepted (default 2 MB). */
   maxListBytes?: number;
   /** How long a manager invitation works (default 7 days). */
@@ -66,7 +67,7 @@ export function monitoringFeature(deps: MonitoringFeatureDeps): Feature {
   const effects: Pick<EffectHandlers, MonitoringEffectType> = {
     ...manageEffects({
       i18n: deps.i18n,
-      botUsername: deps.botUsername ?? (() => undefined),
+      links: deps.links ?? createLinks({ botUsername: () => undefined }),
       managerInviteDays: deps.managerInviteDays ?? 7,
     }),
     "monitoring.importList": (e, env) => importListEffect(e, env, { i18n: deps.i18n, maxBytes }),

@@ -7,6 +7,7 @@ import type { EffectMap, Reply } from "../../core/types.js";
 import { renderPosterPdf, renderPosterPng } from "../../render/poster.js";
 import { audit } from "../../shared/audit.js";
 import { createInvitation } from "../../shared/invitations.js";
+import type { Links } from "../../shared/links.js";
 import { lastReports } from "./daily-reports.js";
 import { formatDay, formatWindows } from "./format.js";
 import { createGroup, managerRoleFor, requireGroupManager, setGroupWindows } from "./groups.js";
@@ -20,7 +21,7 @@ import { groupStatus } from "./status.js";
 
 export interface ManageDeps {
   i18n: I18n;
-  botUsername: () => string | undefined;
+  links: Links;
   managerInviteDays: number;
 }
 
@@ -28,9 +29,6 @@ type Handler<K extends keyof EffectMap> = (
   e: { type: K } & EffectMap[K],
   env: EffectEnv,
 ) => Promise<EffectOutcome>;
-
-export const invitationLink = (payload: string, bot: string | undefined) =>
-  bot ? `https://t.me/${bot}?start=${payload}` : `/start ${payload}`;
 
 /**
  * A manager's look at members' names and reports is a read of others' personal data: audited, with the
@@ -161,13 +159,14 @@ export function manageEffects(deps: ManageDeps): {
         now: env.now,
         timeZone: env.ctx.timeZone,
       });
-      const link = invitationLink(inv.payload, deps.botUsername());
-      const poster = groupPoster(group, link, env.ctx.t);
+      const link = deps.links.ways(env.ctx.t, inv);
+      const qr = deps.links.deepLink(inv.payload) ?? inv.payload;
+      const poster = groupPoster(group, qr, env.ctx.t, deps.links, inv.code);
       const [png, pdf] = await Promise.all([renderPosterPng(poster), renderPosterPdf(poster)]);
       const { t } = env.ctx;
       return [
         text(t("monitoring:invite.link", { group: group.name, link, until: formatDay(group.endsOn) })),
-        { kind: "photo", png, fileName: `group-${group.id}.png`, caption: group.name, qr: link },
+        { kind: "photo", png, fileName: `group-${group.id}.png`, caption: group.name, qr },
         { kind: "document", bytes: pdf, fileName: `group-${group.id}.pdf`, mimeType: "application/pdf" },
       ];
     },
@@ -185,7 +184,7 @@ export function manageEffects(deps: ManageDeps): {
         ttlMs: deps.managerInviteDays * 86_400_000,
         maxUses: 1,
       });
-      const link = invitationLink(inv.payload, deps.botUsername());
+      const link = deps.links.ways(env.ctx.t, inv);
       return [
         text(
           env.ctx.t("monitoring:invite.managerLink", {

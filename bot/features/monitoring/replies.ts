@@ -2,8 +2,10 @@ import type { TFunction } from "i18next";
 import { LIVE_MEMBER_STATUSES } from "../../../db/schema/index.js";
 import type { Lang } from "../../core/i18n.js";
 import { rows, text } from "../../core/replies.js";
+import { displayShortCode } from "../../core/short-code.js";
 import type { Option, Reply, StepContext } from "../../core/types.js";
 import type { PosterInput } from "../../render/poster.js";
+import type { Links } from "../../shared/links.js";
 import { localDay, localTime } from "../../shared/local-time.js";
 import { formatPhone } from "../../shared/phone.js";
 import { formatDay, formatWindow, formatWindows, lastDayOf, reportValues, whoWithRoom } from "./format.js";
@@ -156,19 +158,28 @@ export function memberReply(m: Membership, last: Date | null, ctx: StepContext):
 }
 
 /** The group's poster: its link as a QR, how to join, the report times in the big frame. */
-export function groupPoster(group: Group, url: string, t: TFunction): PosterInput {
+export function groupPoster(
+  group: Group,
+  url: string,
+  t: TFunction,
+  links: Links,
+  code: string,
+): PosterInput {
   const vi = (key: string, vars: Record<string, string> = {}) => t(key, { ...vars, lng: "vi" });
   const slots = (group.windows as ReportWindow[]).map(formatWindow);
   return {
     url,
     name: group.name,
     address: group.place,
-    // No code to type here (Zalo people are enrolled by list): the frame shows the report times.
+    // The frame shows the report times; the code to send on Zalo is in the instructions.
     shortCode: slots.join("  ·  "),
     heading: vi("monitoring:poster.heading"),
     instructions: [
       vi("monitoring:poster.scan"),
       vi("monitoring:poster.accept"),
+      ...(links.zalo
+        ? [vi("monitoring:poster.zalo", { code: displayShortCode(code), chat: links.zaloPlace(t, "vi") })]
+        : []),
       vi("monitoring:poster.report", { windows: slots.join(` ${vi("monitoring:and")} `) }),
       vi("monitoring:poster.until", { to: formatDay(lastDayOf(group.endsOn)) }),
     ],

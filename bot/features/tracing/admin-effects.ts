@@ -2,6 +2,7 @@ import type { EffectHandlers } from "../../core/engine.js";
 import { text } from "../../core/replies.js";
 import { audit } from "../../shared/audit.js";
 import { createInvitation } from "../../shared/invitations.js";
+import type { Links } from "../../shared/links.js";
 import { localDay, localTime } from "../../shared/local-time.js";
 import { formatPhone } from "../../shared/phone.js";
 import { ForbiddenError, isAdmin } from "../../shared/roles.js";
@@ -38,7 +39,7 @@ function auditLine(r: AuditRow, tz: string): string {
 
 /** What administrators do by chat: read the audit log (never change it), invite officers. */
 export function adminEffects(deps: {
-  botUsername?: () => string | undefined;
+  links: Links;
   inviteDays?: number;
 }): Pick<EffectHandlers, "tracing.audit" | "tracing.invite"> {
   return {
@@ -59,7 +60,6 @@ export function adminEffects(deps: {
         detail: { role: e.role, invitationId: inv.id },
         at: env.now,
       });
-      const bot = deps.botUsername?.();
       const t = env.ctx.t;
       return [
         text(
@@ -67,7 +67,7 @@ export function adminEffects(deps: {
             role: t(`invitation:roles.${e.role}`),
             label: e.label,
             until: localDay(inv.expiresAt, env.ctx.timeZone),
-            link: bot ? `https://t.me/${bot}?start=${inv.payload}` : `/start ${inv.payload}`,
+            link: deps.links.ways(t, inv),
           }),
         ),
       ];

@@ -3,6 +3,7 @@ import type { EffectEnv, EffectHandlers, Feature } from "../../core/engine.js";
 import type { I18n } from "../../core/i18n.js";
 import { text } from "../../core/replies.js";
 import type { Reply, StepContext } from "../../core/types.js";
+import { createLinks, type Links } from "../../shared/links.js";
 import type { OfficerScope } from "../../shared/officer-scope.js";
 import { createQrDecoder, type QrDecoder } from "../../shared/qr/decode.js";
 import { ForbiddenError } from "../../shared/roles.js";
@@ -35,8 +36,8 @@ export interface TracingFeatureDeps {
   bufferMinutes?: number;
   maxPhotoBytes?: number;
   decoder?: QrDecoder;
-  /** The Telegram bot's username for invitation links; undefined: the link is given as `/start inv_…`. */
-  botUsername?: () => string | undefined;
+  /** Invitation links and codes for the deployment's channels. */
+  links?: Links;
   /** How long an officer invitation works (default 7 days). */
   inviteDays?: number;
   /**
@@ -91,7 +92,10 @@ export function tracingFeature(deps: TracingFeatureDeps): Feature {
   };
 
   const effects: Pick<EffectHandlers, TracingEffectType> = {
-    ...adminEffects({ botUsername: deps.botUsername, inviteDays: deps.inviteDays }),
+    ...adminEffects({
+      links: deps.links ?? createLinks({ botUsername: () => undefined }),
+      inviteDays: deps.inviteDays,
+    }),
     ...traceEffects({
       i18n: deps.i18n,
       qrSigningKey: deps.qrSigningKey,

@@ -136,7 +136,6 @@ describe("check-in input without a flow", () => {
   const c = ctx();
   it.each([
     [press("checkin:out:42"), { effects: [{ type: "checkpoint.checkout", visitId: 42 }] }],
-    [say("abcd-2345"), { next: { flow: "checkin", payload: "sc_ABCD2345" } }],
     [
       { kind: "photo", fileRef: "f1", size: 1000 } as Input,
       { effects: [{ type: "checkpoint.photo", fileRef: "f1", size: 1000 }] },

@@ -6,9 +6,12 @@ import {
 } from "../../../bot/features/checkpoint/checkpoints.js";
 import { checkpointLink, initials, posterInput } from "../../../bot/features/checkpoint/replies.js";
 import { renderPosterPdf, renderPosterPng } from "../../../bot/render/poster.js";
+import { createLinks } from "../../../bot/shared/links.js";
 import { createQrDecoder } from "../../../bot/shared/qr/decode.js";
 import { i18n } from "../../support/context.js";
 import { decodeQrPng, pdfPageTexts, squash } from "../render/support.js";
+
+const telegramLinks = createLinks({ botUsername: () => "KhaiBaoYTeBot" });
 
 const checkpoint = (over: Partial<Checkpoint> = {}): Checkpoint => ({
   id: 1,
@@ -34,7 +37,7 @@ const t = i18n.t("en");
 describe("the checkpoint poster", () => {
   it("has a PNG whose QR decodes back to the deep link, with both decoders", async () => {
     const cp = checkpoint();
-    const input = posterInput(cp, null, t, "KhaiBaoYTeBot");
+    const input = posterInput(cp, null, t, telegramLinks);
     expect(input.url).toBe(`https://t.me/KhaiBaoYTeBot?start=cp_${cp.code}`);
     const png = await renderPosterPng(input);
     const jsqr = await decodeQrPng(png);
@@ -47,7 +50,7 @@ describe("the checkpoint poster", () => {
   it("has a PDF with the Vietnamese instructions, the name, address and short code", async () => {
     const parent = checkpoint({ id: 1, name: "Bệnh viện Đa khoa Đức Giang" });
     const cp = checkpoint({ id: 2, parentId: 1, name: "Khoa Cấp cứu", stayMinutes: 90 });
-    const pages = await pdfPageTexts(await renderPosterPdf(posterInput(cp, parent, t, "KhaiBaoYTeBot")));
+    const pages = await pdfPageTexts(await renderPosterPdf(posterInput(cp, parent, t, telegramLinks)));
     const text = squash(pages[0]!);
     for (const s of [
       "QUÉT MÃ QR KHI VÀO ĐIỂM KIỂM SOÁT",
@@ -64,7 +67,9 @@ describe("the checkpoint poster", () => {
 
   it("carries the bare payload where there is no bot (the terminal)", () => {
     expect(checkpointLink("AbCdEfGhIjKlMnOp", undefined)).toBe("cp_AbCdEfGhIjKlMnOp");
-    expect(posterInput(checkpoint(), null, t, undefined).instructions[1]).toContain("bot khai báo y tế");
+    expect(
+      posterInput(checkpoint(), null, t, createLinks({ botUsername: () => undefined })).instructions[1],
+    ).toContain("bot khai báo y tế");
   });
 
   it("shows initials only", () => {
