@@ -68,7 +68,10 @@ describe.each([
 
     const own = await u.contact("84912345678");
     expect(texts(u, own)[0]).toContain("Đã lưu số điện thoại 0912 345 678");
-    expect(u.lastReply()?.params.reply_markup).toEqual({ remove_keyboard: true });
+    // The contact keyboard goes away with the confirmation; the home message then leads to the declaration.
+    const [done, home] = u.repliesSince(own);
+    expect(done?.params.reply_markup).toEqual({ remove_keyboard: true });
+    expect(JSON.stringify(home?.params.reply_markup)).toContain("home:cmd:declare");
     expect(await phoneOf(bot, u.id)).toEqual({ phone: "+84912345678", lang: "vi" });
   });
 

@@ -74,7 +74,12 @@ describe("daily health reports over Telegram", () => {
     ] as const) {
       const p = await person(bot, phone, "vi");
       people[key] = p.u;
-      expect(p.u.lastText()).toContain(
+      const said = p.u
+        .replies()
+        .slice(-3)
+        .map((c) => String(c.params.text ?? ""))
+        .join("\n");
+      expect(said).toContain(
         "Bạn đã có tên trong danh sách báo cáo sức khỏe hằng ngày của «Khu cách ly KTX Đại học Y»",
       );
     }

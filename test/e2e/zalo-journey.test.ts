@@ -10,8 +10,8 @@ import {
 import { posterInput } from "../../bot/features/checkpoint/replies.js";
 import { verifyPersonalQr } from "../../bot/features/declaration/personal-qr.js";
 import { createGroup, type Group } from "../../bot/features/monitoring/groups.js";
+import { createGroupInvitation } from "../../bot/features/monitoring/invitation.js";
 import { REMINDERS_JOB } from "../../bot/features/monitoring/jobs.js";
-import { joinGroup } from "../../bot/features/monitoring/members.js";
 import { groupStatus } from "../../bot/features/monitoring/status.js";
 import { main } from "../../bot/main.js";
 import { renderPosterPng } from "../../bot/render/poster.js";
@@ -25,6 +25,7 @@ import {
   dailyReports,
   declarations,
   identities,
+  monitoringMembers,
   outbox,
   users,
   visits,
@@ -176,7 +177,7 @@ describe("a resident's whole journey on Zalo", () => {
     expect(second).toMatchObject({ checkpointId: market.id, method: "photo", checkedOutAt: null });
   });
 
-  it("gets the morning reminder through the outbox and reports being well with one button", async () => {
+  it("joins a group by sending its short code, gets the morning reminder and reports well with one button", async () => {
     await grantRole(app.database.db, {
       userId: managerId,
       role: "facility_manager",
@@ -196,15 +197,22 @@ describe("a resident's whole journey on Zalo", () => {
       },
       now,
     );
-    const joinedGroup = await joinGroup(app.database.db, {
-      group,
-      userId,
-      personId: null,
-      name: "Nguyễn Văn An",
+    // Zalo has no deep links: the member sends the group's short code, printed on its poster.
+    const inv = await createGroupInvitation(app.database.db, group, {
+      createdBy: managerId,
       now,
       timeZone: TZ,
     });
-    memberId = joinedGroup.member.id;
+    const asked = await u.text(displayShortCode(inv.code).toLowerCase());
+    expect(joined(asked)).toContain("Khu cách ly Mê Linh");
+    const accepted = await u.press(t("invitation:accept"));
+    expect(joined(accepted)).toContain("Khu cách ly Mê Linh");
+    const [member] = await app.database.db
+      .select()
+      .from(monitoringMembers)
+      .where(and(eq(monitoringMembers.groupId, group.id), eq(monitoringMembers.userId, userId)));
+    expect(member).toMatchObject({ status: "active", source: "link" });
+    memberId = member!.id;
 
     now = new Date("2026-11-26T02:00:00Z"); // 09:00 in Hanoi, inside 07:00–10:00
     const before = u.messages().length;

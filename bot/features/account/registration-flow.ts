@@ -1,3 +1,4 @@
+import { HOME_FLOW } from "../../core/home-flow.js";
 import { end, text } from "../../core/replies.js";
 import type { Flow, FlowState, Reply, StepContext } from "../../core/types.js";
 import { formatPhone, normalizePhone } from "../../shared/phone.js";
@@ -44,7 +45,8 @@ export function createRegistrationFlow(): Flow {
           [text(ctx.t("account:registration.done", { phone: formatPhone(phone) }), { removeKeyboard: true })],
           {
             effects: [{ type: "account.setPhone", phone }],
-            next: afterRegistration(current.data.after),
+            // Nowhere to go back to: the home message leads on, the declaration first.
+            next: afterRegistration(current.data.after) ?? { flow: HOME_FLOW, payload: "registered" },
           },
         );
       }
