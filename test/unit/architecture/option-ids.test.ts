@@ -29,9 +29,9 @@ const code = (line: string) => line.replace(/(^|\s)\/\/.*$/, "").replace(/^\s*(\
 
 /** Where `source` writes or reads an option id by hand, as "line: rule". */
 function handBuiltIds(source: string): string[] {
-  return source.split("\n").flatMap((line, i) =>
-    RULES.filter((r) => r.pattern.test(code(line))).map((r) => `${i + 1}: ${r.name}`),
-  );
+  return source
+    .split("\n")
+    .flatMap((line, i) => RULES.filter((r) => r.pattern.test(code(line))).map((r) => `${i + 1}: ${r.name}`));
 }
 
 function sources(dir: string): string[] {
@@ -63,10 +63,10 @@ describe("option ids", () => {
 
   it("recognises each way of writing an id by hand", () => {
     const hand = [
-      "{ id: `${FLOW}:agree`, label }",
+      `{ id: \`\${FLOW}:agree\`, label }`,
       '{ id: "delete:yes", label }',
       'const opt = (...parts: string[]) => [NAME, ...parts].join(":");',
-      "if (raw.startsWith(`${prefix}:`)) {",
+      `if (raw.startsWith(\`\${prefix}:\`)) {`,
       'if (input.kind === "option" && input.data === opt("add"))',
       "const value = input.data.slice(NAME.length + 1);",
       'const data = input.kind === "option" ? input.data : "";',
@@ -79,7 +79,7 @@ describe("option ids", () => {
       '{ id: familyOptions.build("decl", m.id), label }',
       "const o = manageOptions.parse(input.data);",
       'if (input.kind === "option") return languageOptions.parse(input.data)?.action;',
-      "dedupeKey: `${status}:${closed.id}`,",
+      `dedupeKey: \`\${status}:\${closed.id}\`,`,
       '{ type: "group", id: String(group.id) }',
       "// Button ids: `declaration:a:<question>:<value>`",
       ' * `<prefix>:<code>` and `id: "x:y"` in a doc comment',
