@@ -44,6 +44,8 @@ export type SpecOf<C> = C extends OptionCodec<infer S> ? S : never;
 
 export interface OptionCodec<S extends Record<string, readonly OptionArg[]>> {
   readonly prefix: string;
+  /** The actions and the kinds of their arguments, as declared. */
+  readonly spec: S;
   /** The button id for an action and its arguments; throws if it would not fit in 64 bytes. */
   build<K extends keyof S & string>(action: K, ...args: BuildArgs<S[K]>): string;
   /** The action and arguments of an id this codec built; null for anything else. */
@@ -127,6 +129,7 @@ export function optionCodec<const S extends Record<string, readonly OptionArg[]>
 
   return {
     prefix,
+    spec,
     build: build as OptionCodec<S>["build"],
     parse,
     match(input, action) {
