@@ -34,7 +34,9 @@ function idsOf(c: AnyCodec): { id: string; action: string; args: unknown[] }[] {
     const full = kinds.map(sample);
     const required = kinds.filter((k) => !k.endsWith("?")).map(sample);
     const short = [...required, ...kinds.slice(required.length).map(() => undefined)];
-    const both = [{ id: build(c, action, full), action, args: full }];
+    const both: { id: string; action: string; args: unknown[] }[] = [
+      { id: build(c, action, full), action, args: full },
+    ];
     if (required.length < kinds.length) both.push({ id: build(c, action, required), action, args: short });
     return both;
   });
