@@ -34,8 +34,18 @@ export type ParsedOption<S extends Record<string, readonly OptionArg[]>> = {
   [K in keyof S & string]: { action: K; args: ArgValues<S[K]> };
 }[keyof S & string];
 
+/** The actions of a codec's spec that take exactly `A`: `[]` for plain buttons, `["str"]` for one token. */
+export type ActionsTaking<S extends Record<string, readonly OptionArg[]>, A extends readonly OptionArg[]> = {
+  [K in keyof S & string]: S[K] extends A ? (A extends S[K] ? K : never) : never;
+}[keyof S & string];
+
+/** The spec a codec was made from. */
+export type SpecOf<C> = C extends OptionCodec<infer S> ? S : never;
+
 export interface OptionCodec<S extends Record<string, readonly OptionArg[]>> {
   readonly prefix: string;
+  /** The actions and the kinds of their arguments, as declared. */
+  readonly spec: S;
   /** The button id for an action and its arguments; throws if it would not fit in 64 bytes. */
   build<K extends keyof S & string>(action: K, ...args: BuildArgs<S[K]>): string;
   /** The action and arguments of an id this codec built; null for anything else. */
@@ -119,6 +129,7 @@ export function optionCodec<const S extends Record<string, readonly OptionArg[]>
 
   return {
     prefix,
+    spec,
     build: build as OptionCodec<S>["build"],
     parse,
     match(input, action) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { DbOrTx } from "../../db/client.js";
+import type { ActionsTaking, OptionArg, OptionCodec } from "../core/options.js";
 import { rows } from "../core/replies.js";
 import type { Input, Option, StepContext } from "../core/types.js";
 import { type Commune, searchCommunes } from "./admin-units.js";
@@ -9,8 +10,9 @@ import { findProvinces, PROVINCES, type Province, provinceByCode } from "./provi
  * Choosing a province and a commune the same way wherever one is asked (declaration, checkpoint, invitation,
  * lockdown area): provinces are buttons; a commune is found by part of its name — with or without diacritics,
  * either tone-mark placement — and offered as buttons a few at a time with "more". A name that matches nothing
- * is said so; a commune is never kept without its official code. Button ids are `<prefix>:<code>` and
- * `<prefix>:more`, so each flow keeps its own prefix (and its 64-byte budget: codes are 2 or 5 digits).
+ * is said so; a commune is never kept without its official code. The buttons are ids of the asking flow's
+ * codec (`PickerIds`), one per code and one for "more", so each flow keeps its own prefix and its 64-byte
+ * budget (codes are 2 or 5 digits).
  */
 export const PAGE_SIZE = 6;
 /** More than this many matches: the person is asked to type more of the name. */
@@ -53,10 +55,28 @@ export type CommuneAnswer =
   /** Neither a button of this picker nor a typed name: the flow decides (its own buttons, or "type a name"). */
   | { kind: "other" };
 
-const pressedOf = (input: Input, prefix: string) =>
-  input.kind === "option" && input.data.startsWith(`${prefix}:`)
-    ? input.data.slice(prefix.length + 1)
-    : undefined;
+/** The picker's buttons in the asking flow's codec: the id of a code (or "more"), the code of a press. */
+export interface PickerIds {
+  build(code: string): string;
+  /** The code (or "more") of a pressed picker button; undefined for any other input. */
+  read(input: Input): string | undefined;
+}
+
+/** A picker whose buttons are one action of a codec: `<flow>:<action>:<code>` and `<flow>:<action>:more`. */
+export function pickerIds<S extends Record<string, readonly OptionArg[]>>(
+  codec: OptionCodec<S>,
+  action: ActionsTaking<S, readonly ["str"]>,
+): PickerIds {
+  // The action takes exactly one token, which TypeScript cannot see through the generic.
+  const build = codec.build as (action: string, ...args: unknown[]) => string;
+  return {
+    build: (code) => build(action, code),
+    read: (input) => {
+      const args: readonly unknown[] | null = codec.match(input, action);
+      return typeof args?.[0] === "string" ? args[0] : undefined;
+    },
+  };
+}
 
 /**
  * Reads a commune answer: a pressed button of `shown`, "more", or a typed name with what `load` found for it
@@ -64,11 +84,11 @@ const pressedOf = (input: Input, prefix: string) =>
  */
 export function answerCommune(
   input: Input,
-  prefix: string,
+  ids: PickerIds,
   shown: CommuneList | undefined,
   lookup: unknown,
 ): CommuneAnswer {
-  const pressed = pressedOf(input, prefix);
+  const pressed = ids.read(input);
   if (pressed === "more") {
     if (!shown || shown.matches.length <= PAGE_SIZE) return { kind: "stale" };
     const pages = Math.ceil(shown.matches.length / PAGE_SIZE);
@@ -87,14 +107,14 @@ export function answerCommune(
 }
 
 /** The buttons of the page on screen, then "more" when there are several pages. */
-export function communeButtons(list: CommuneList, prefix: string, ctx: Pick<StepContext, "t">): Option[][] {
+export function communeButtons(list: CommuneList, ids: PickerIds, ctx: Pick<StepContext, "t">): Option[][] {
   const start = list.page * PAGE_SIZE;
   const page = list.matches.slice(start, start + PAGE_SIZE);
   const out = rows(
-    page.map((c) => ({ id: `${prefix}:${c.code}`, label: c.name })),
+    page.map((c) => ({ id: ids.build(c.code), label: c.name })),
     2,
   );
-  if (list.matches.length > PAGE_SIZE) out.push([{ id: `${prefix}:more`, label: ctx.t("places:more") }]);
+  if (list.matches.length > PAGE_SIZE) out.push([{ id: ids.build("more"), label: ctx.t("places:more") }]);
   return out;
 }
 
@@ -113,11 +133,11 @@ export function communeNotFound(typed: string, province: string, ctx: Pick<StepC
   return ctx.t("places:communeNotFound", { typed, province });
 }
 
-/** Every province as a button (`<prefix>:<code>`), three to a row; `marked` gets a tick. */
-export function provinceButtons(prefix: string, marked?: string, only?: readonly Province[]): Option[][] {
+/** Every province as a button, three to a row; `marked` gets a tick. */
+export function provinceButtons(ids: PickerIds, marked?: string, only?: readonly Province[]): Option[][] {
   const list = only ?? PROVINCES;
   return rows(
-    list.map((p) => ({ id: `${prefix}:${p.code}`, label: `${p.code === marked ? "✅ " : ""}${p.name}` })),
+    list.map((p) => ({ id: ids.build(p.code), label: `${p.code === marked ? "✅ " : ""}${p.name}` })),
     3,
   );
 }
@@ -131,8 +151,8 @@ export type ProvinceAnswer =
   | { kind: "other" };
 
 /** A pressed province button, or a typed name ("ha noi", "HCM", "tỉnh Lào Cai"). */
-export function answerProvince(input: Input, prefix: string): ProvinceAnswer {
-  const pressed = pressedOf(input, prefix);
+export function answerProvince(input: Input, ids: PickerIds): ProvinceAnswer {
+  const pressed = ids.read(input);
   if (pressed !== undefined) {
     const p = provinceByCode(pressed);
     return p ? { kind: "chosen", province: p } : { kind: "stale" };

@@ -1,9 +1,7 @@
-import { isLang, LANGS, type Lang } from "../../core/i18n.js";
+import { LANGS, type Lang } from "../../core/i18n.js";
 import { end, text } from "../../core/replies.js";
 import type { Flow, FlowState, Input, Reply, StepContext } from "../../core/types.js";
-
-const NAME = "language";
-const optionId = (lang: Lang) => `${NAME}:${lang}`;
+import { languageOptions, LANGUAGE_FLOW as NAME } from "./options.js";
 
 /** Forgiving reading of a typed answer: "1", "vi", "Tiếng Việt", "english"… */
 function langFromText(raw: string): Lang | undefined {
@@ -15,10 +13,7 @@ function langFromText(raw: string): Lang | undefined {
 }
 
 function chosen(input: Input): Lang | undefined {
-  if (input.kind === "option") {
-    const value = input.data.startsWith(`${NAME}:`) ? input.data.slice(NAME.length + 1) : undefined;
-    return isLang(value) ? value : undefined;
-  }
+  if (input.kind === "option") return languageOptions.parse(input.data)?.action;
   if (input.kind === "text") return langFromText(input.text);
   return undefined;
 }
@@ -26,7 +21,9 @@ function chosen(input: Input): Lang | undefined {
 function question(ctx: StepContext): Reply {
   // Each language is named in itself, Vietnamese first.
   return text(ctx.t("account:language.choose"), {
-    options: [LANGS.map((l) => ({ id: optionId(l), label: ctx.t(`account:language.${l}`, { lng: l }) }))],
+    options: [
+      LANGS.map((l) => ({ id: languageOptions.build(l), label: ctx.t(`account:language.${l}`, { lng: l }) })),
+    ],
   });
 }
 

@@ -3,6 +3,7 @@ import { optionCodec } from "../../core/options.js";
 export const CHECKIN_FLOW = "checkin";
 export const VISITORS_FLOW = "visitors";
 export const SCAN_FLOW = "scan";
+export const REGISTER_FLOW = "checkpoint";
 
 /** The Check out button under a check-in confirmation (pressed long after, with or without a flow active). */
 export const checkinOptions = optionCodec(CHECKIN_FLOW, { out: ["int"] });
@@ -22,5 +23,20 @@ export const visitorsOptions = optionCodec(VISITORS_FLOW, {
   rotok: PLACE,
 });
 
-/** Staff scanning: which checkpoint, by name and phone instead of a photo, done. */
-export const scanOptions = optionCodec(SCAN_FLOW, { at: PLACE, manual: [], done: [] });
+/** Staff scanning: which checkpoint, by name and phone instead of a photo, done; the scanner app's link. */
+export const scanOptions = optionCodec(SCAN_FLOW, { at: PLACE, manual: [], done: [], app: [] });
+
+/** /checkpoint, registering a place: the same ids as before the codec, so older buttons keep working. */
+export const registerOptions = optionCodec(REGISTER_FLOW, {
+  /** The parent checkpoint's id, or "none" for a place of its own. */
+  parent: ["str"],
+  /** "mine": the registering person's own phone. */
+  phone: ["str"],
+  prov: ["str"],
+  comm: ["str"],
+  kind: ["str"],
+  /** Default stay, minutes. */
+  stay: ["int"],
+  confirm: [],
+  restart: [],
+});

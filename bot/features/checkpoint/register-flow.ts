@@ -10,7 +10,18 @@ import {
 import { isValidStay, parseStay, STAY_DEFAULT_MINUTES } from "./checkin-policy.js";
 import { CHECKPOINT_KINDS, type CheckpointKind, checkpointsOf } from "./checkpoints.js";
 import type {} from "./effects.js";
-import { addressOf, type Data, FLOW, opt, question, readData, stateOf, summary } from "./register-state.js";
+import { registerOptions } from "./options.js";
+import {
+  addressOf,
+  communeIds,
+  type Data,
+  FLOW,
+  provinceIds,
+  question,
+  readData,
+  stateOf,
+  summary,
+} from "./register-state.js";
 
 type Loaded = { kind: "start"; parents: { id: number; name: string }[] } | CommuneLookup;
 
@@ -26,15 +37,11 @@ async function load(env: LoadEnv): Promise<Loaded | undefined> {
   return undefined;
 }
 
-/** The value of a pressed "checkpoint:<kind>:<value>" button. */
-function pressed(input: Input, kind: string): string | undefined {
-  const prefix = `${opt(kind)}:`;
-  return input.kind === "option" && input.data.startsWith(prefix)
-    ? input.data.slice(prefix.length)
-    : undefined;
-}
+/** The token of a pressed registration button of this action. */
+const pressed = (input: Input, action: "parent" | "phone" | "kind") =>
+  registerOptions.match(input, action)?.[0];
 
-const is = (input: Input, id: string) => input.kind === "option" && input.data === id;
+const is = (input: Input, action: "confirm" | "restart") => registerOptions.match(input, action) !== null;
 
 const ask = (step: string, d: Data, ctx: StepContext, lead: string[] = [], edit = false): StepResult => {
   const keep = step === "province" || step === "commune";
@@ -80,7 +87,7 @@ function step(state: FlowState, input: Input, ctx: StepContext<Loaded | undefine
       return ask("province", { ...d, phone }, ctx);
     }
     case "province": {
-      const answer = answerProvince(input, opt("prov"));
+      const answer = answerProvince(input, provinceIds);
       if (answer.kind === "chosen") {
         const p = answer.province;
         return ask("commune", { ...d, province: { code: p.code, name: p.name }, matches: undefined }, ctx);
@@ -99,7 +106,7 @@ function step(state: FlowState, input: Input, ctx: StepContext<Loaded | undefine
     }
     case "commune": {
       const shown = d.matches ? { matches: d.matches, page: d.page ?? 0, truncated: d.truncated } : undefined;
-      const answer = answerCommune(input, opt("comm"), shown, ctx.loaded);
+      const answer = answerCommune(input, communeIds, shown, ctx.loaded);
       switch (answer.kind) {
         case "chosen":
           return ask("detail", { ...d, commune: answer.commune }, ctx);
@@ -128,15 +135,15 @@ function step(state: FlowState, input: Input, ctx: StepContext<Loaded | undefine
       return ask("stay", { ...d, kind }, ctx);
     }
     case "stay": {
-      const v = pressed(input, "stay");
-      const minutes = v !== undefined ? Number(v) : parseStay(typed(input) ?? "");
+      const preset = registerOptions.match(input, "stay")?.[0];
+      const minutes = preset ?? parseStay(typed(input) ?? "");
       if (minutes === null || !isValidStay(minutes)) return again("checkpoint:register.badStay");
       const next = { ...d, stay: minutes };
       return { state: stateOf("confirm", next), replies: [summary(next, ctx)] };
     }
     case "confirm": {
-      if (is(input, opt("restart"))) return start({ ...ctx, loaded: { kind: "start", parents: d.parents } });
-      if (!is(input, opt("confirm"))) return again("checkpoint:register.useButtons");
+      if (is(input, "restart")) return start({ ...ctx, loaded: { kind: "start", parents: d.parents } });
+      if (!is(input, "confirm")) return again("checkpoint:register.useButtons");
       return end([text(ctx.t("checkpoint:register.creating"), { edit: true })], {
         effects: [
           {

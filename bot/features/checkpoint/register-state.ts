@@ -2,12 +2,21 @@ import { z } from "zod";
 import { rows, text } from "../../core/replies.js";
 import type { FlowState, Option, Reply, StepContext } from "../../core/types.js";
 import { formatPhone } from "../../shared/phone.js";
-import { communeButtons, communeListNote, MAX_MATCHES, provinceButtons } from "../../shared/place-picker.js";
+import {
+  communeButtons,
+  communeListNote,
+  MAX_MATCHES,
+  pickerIds,
+  provinceButtons,
+} from "../../shared/place-picker.js";
 import { STAY_DEFAULT_MINUTES } from "./checkin-policy.js";
 import { CHECKPOINT_KINDS } from "./checkpoints.js";
+import { REGISTER_FLOW, registerOptions } from "./options.js";
 
-export const FLOW = "checkpoint";
-export const opt = (...parts: (string | number)[]) => [FLOW, ...parts].join(":");
+export const FLOW = REGISTER_FLOW;
+export const provinceIds = pickerIds(registerOptions, "prov");
+export const communeIds = pickerIds(registerOptions, "comm");
+const opt = registerOptions.build;
 
 const pick = z.object({ code: z.string().max(16), name: z.string().max(200) });
 
@@ -64,7 +73,7 @@ export function question(step: string, d: Data, ctx: StepContext, edit = false):
     case "parent": {
       const options: Option[] = d.parents
         .slice(0, 8)
-        .map((p) => ({ id: opt("parent", p.id), label: p.name }));
+        .map((p) => ({ id: opt("parent", String(p.id)), label: p.name }));
       options.push({ id: opt("parent", "none"), label: t("checkpoint:register.parentNone") });
       return text(t("checkpoint:register.askParent"), { options: rows(options) });
     }
@@ -83,7 +92,7 @@ export function question(step: string, d: Data, ctx: StepContext, edit = false):
     case "province": {
       const several = d.matches?.length ? d.matches.map((m) => ({ ...m, nameEn: m.name })) : undefined;
       return text(t("checkpoint:register.askProvince"), {
-        options: provinceButtons(opt("prov"), undefined, several),
+        options: provinceButtons(provinceIds, undefined, several),
       });
     }
     case "commune": {
@@ -91,7 +100,7 @@ export function question(step: string, d: Data, ctx: StepContext, edit = false):
       if (!d.matches?.length) return text(ask);
       const list = { matches: d.matches, page: d.page ?? 0, truncated: d.truncated };
       return text(`${ask}\n${communeListNote(list, ctx)}`, {
-        options: communeButtons(list, opt("comm"), ctx),
+        options: communeButtons(list, communeIds, ctx),
         edit,
       });
     }

@@ -25,7 +25,7 @@ export function scanButtons(ctx: StepContext, webAppUrl?: string): Option[][] {
         [
           [
             {
-              id: `${SCAN_FLOW}:app`,
+              id: scanOptions.build("app"),
               label: ctx.t("checkpoint:scan.appButton"),
               url: webAppUrl,
               webApp: true,

@@ -1,3 +1,4 @@
+import type { ActionsTaking, SpecOf } from "../../core/options.js";
 import { end, rows, text } from "../../core/replies.js";
 import type {
   Flow,
@@ -12,10 +13,11 @@ import type {
 import { listPeople } from "../../shared/people.js";
 import { isValidAt, latestDeclaration } from "./declarations.js";
 import type {} from "./effects.js";
+import { DECLARATION_FLOW, FAMILY_FLOW, familyOptions } from "./options.js";
 import { formatLocal } from "./time.js";
 import { firstError, idNumberSchema, nameSchema, yearSchema } from "./validators.js";
 
-const NAME = "family";
+const NAME = FAMILY_FLOW;
 export const MAX_DEPENDENTS = 10;
 export const RELATIONS = ["child", "parent", "grandparent", "grandchild", "spouse", "sibling", "other"];
 
@@ -49,7 +51,9 @@ async function load(env: LoadEnv): Promise<Member[]> {
 }
 
 const members = (ctx: StepContext<Member[]>) => ctx.loaded;
-const opt = (...parts: (string | number)[]) => [NAME, ...parts].join(":");
+const opt = familyOptions.build;
+const pressed = (input: Input, action: ActionsTaking<SpecOf<typeof familyOptions>, readonly []>) =>
+  familyOptions.match(input, action) !== null;
 
 function line(m: Member, ctx: StepContext<Member[]>): string {
   const who =
@@ -136,23 +140,19 @@ const again = (
   state,
   replies: [text(`⚠️ ${ctx.t(`declaration:errors.${error}`, vars)}`), ...prompt(state, ctx)],
 });
-const idOf = (input: Input, kind: string) =>
-  input.kind === "option" && input.data.startsWith(opt(kind, ""))
-    ? Number(input.data.slice(opt(kind, "").length))
-    : null;
+const idOf = (input: Input, action: "decl" | "qr" | "rm") => familyOptions.match(input, action)?.[0] ?? null;
 
 function onList(state: FlowState, input: Input, ctx: StepContext<Member[]>): StepResult {
   const list = members(ctx);
   const declare = idOf(input, "decl");
   const mine = (id: number | null) => list.find((m) => m.kind === "dependent" && m.id === id);
-  if (mine(declare)) return end([], { next: { flow: "declaration", payload: `p${declare}` } });
+  if (mine(declare)) return end([], { next: { flow: DECLARATION_FLOW, payload: `p${declare}` } });
   const qr = idOf(input, "qr");
   if (mine(qr)) return end([], { effects: [{ type: "declaration.sendQr", personId: qr }] });
   const rm = mine(idOf(input, "rm"));
   if (rm) return to("remove", { personId: rm.id, name: rm.fullName }, ctx);
-  if (input.kind === "option" && input.data === opt("cards"))
-    return end([], { effects: [{ type: "declaration.dependentCards" }] });
-  if (input.kind === "option" && input.data === opt("add")) {
+  if (pressed(input, "cards")) return end([], { effects: [{ type: "declaration.dependentCards" }] });
+  if (pressed(input, "add")) {
     if (list.filter((m) => m.kind === "dependent").length >= MAX_DEPENDENTS)
       return end([text(ctx.t("declaration:family.tooMany", { max: MAX_DEPENDENTS }))]);
     return to("name", {}, ctx);
@@ -164,12 +164,11 @@ function onAdd(state: FlowState, input: Input, ctx: StepContext<Member[]>): Step
   const data = state.data;
   const typed = input.kind === "text" ? input.text : undefined;
   if (state.step === "relation") {
-    const rel = input.kind === "option" ? input.data.slice(opt("rel", "").length) : "";
-    if (input.kind === "option" && input.data.startsWith(opt("rel", "")) && RELATIONS.includes(rel))
-      return to("id", { ...data, relation: rel }, ctx);
+    const rel = familyOptions.match(input, "rel")?.[0];
+    if (rel !== undefined && RELATIONS.includes(rel)) return to("id", { ...data, relation: rel }, ctx);
     return again(state, ctx, "useButtons");
   }
-  if (typed === undefined && !(state.step === "id" && input.kind === "option" && input.data === opt("skip")))
+  if (typed === undefined && !(state.step === "id" && pressed(input, "skip")))
     return again(state, ctx, input.kind === "option" ? "stale" : "expectText");
   const schema =
     state.step === "name"
@@ -204,11 +203,11 @@ export function createFamilyFlow(): Flow<Member[]> {
     start: (ctx) => to("list", {}, ctx),
     prompt,
     step(state, input, ctx) {
-      if (input.kind === "option" && (input.data === opt("cancel") || input.data === opt("list")))
+      if (pressed(input, "cancel") || pressed(input, "list"))
         return to("list", {}, ctx, [text(ctx.t("declaration:family.cancelled"), { edit: true })]);
       if (state.step === "list") return onList(state, input, ctx);
       if (state.step === "remove") {
-        if (input.kind === "option" && input.data === opt("rmyes")) {
+        if (pressed(input, "rmyes")) {
           const personId = Number(state.data.personId);
           return end([], {
             effects: [{ type: "declaration.removeDependent", personId }],

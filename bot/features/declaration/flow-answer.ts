@@ -2,8 +2,9 @@ import type { Input, StepContext } from "../../core/types.js";
 import { fold } from "../../shared/fold.js";
 import { answerCommune, type CommuneLookup } from "../../shared/place-picker.js";
 import { findProvinces, provinceByCode } from "../../shared/provinces.js";
-import { type Data, optId } from "./flow-state.js";
+import type { Data } from "./flow-state.js";
 import { type Answer, offeredOptions, type Question } from "./form.js";
+import { answerIds, declarationOptions, pressedValue } from "./options.js";
 import { type AnswerError, firstError, yearSchema } from "./validators.js";
 
 /** What the commune step read from the database for a typed name. */
@@ -22,14 +23,7 @@ const err = (key: string, vars: Record<string, string | number> = {}): Outcome =
   error: { key, vars },
 });
 
-/** "declaration:a:<question>:<value>" → value, when it belongs to this question. */
-function pressed(input: Input, kind: string, q: Question): string | undefined {
-  if (input.kind !== "option") return undefined;
-  const prefix = `${optId(kind, q.id)}:`;
-  return input.data.startsWith(prefix) ? input.data.slice(prefix.length) : undefined;
-}
-
-const isOption = (input: Input, id: string) => input.kind === "option" && input.data === optId(id);
+const isOption = (input: Input, action: "none" | "done") => declarationOptions.match(input, action) !== null;
 
 function typedChoice(q: Question & { type: "choice" }, typed: string, data: Data, ctx: StepContext) {
   const offered = offeredOptions(q.options, data.answers);
@@ -42,7 +36,7 @@ function typedChoice(q: Question & { type: "choice" }, typed: string, data: Data
 }
 
 function toggled(q: Question & { type: "multi" | "toggles" }, input: Input, data: Data): Outcome | undefined {
-  const value = pressed(input, "t", q);
+  const value = pressedValue(input, "t", q.id);
   if (value === undefined) return undefined;
   const allowed = q.type === "multi" ? offeredOptions(q.options, data.answers).map((o) => o.value) : q.items;
   if (!allowed.includes(value)) return { kind: "stale" };
@@ -85,7 +79,7 @@ function commune(q: Question, input: Input, data: Data, loaded: CommuneLookup | 
   const shown = data.matches
     ? { matches: data.matches, page: data.page ?? 0, truncated: data.truncated }
     : undefined;
-  const answer = answerCommune(input, optId("a", q.id), shown, loaded);
+  const answer = answerCommune(input, answerIds(q.id), shown, loaded);
   switch (answer.kind) {
     case "chosen":
       return { kind: "value", value: answer.commune };
@@ -121,7 +115,8 @@ export function interpret(
     }
     case "choice": {
       const value =
-        pressed(input, "a", q) ?? (input.kind === "text" ? typedChoice(q, input.text, data, ctx) : undefined);
+        pressedValue(input, "a", q.id) ??
+        (input.kind === "text" ? typedChoice(q, input.text, data, ctx) : undefined);
       if (value !== undefined && offeredOptions(q.options, data.answers).some((o) => o.value === value))
         return { kind: "value", value };
       return input.kind === "option" ? { kind: "stale" } : err("useButtons");
@@ -130,7 +125,7 @@ export function interpret(
     case "toggles":
       return multiOrToggles(q, input, data);
     case "province": {
-      const code = pressed(input, "a", q);
+      const code = pressedValue(input, "a", q.id);
       if (code !== undefined)
         return provinceByCode(code) ? { kind: "value", value: code } : { kind: "stale" };
       if (input.kind === "option") return { kind: "stale" };

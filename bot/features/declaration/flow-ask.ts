@@ -3,8 +3,9 @@ import type { Option, Reply, StepContext } from "../../core/types.js";
 import { communeButtons, communeListNote } from "../../shared/place-picker.js";
 import { PROVINCES } from "../../shared/provinces.js";
 import { displayAnswer } from "./answers.js";
-import { type Data, optId, progress } from "./flow-state.js";
+import { type Data, progress } from "./flow-state.js";
 import { type Answers, isOptional, offeredOptions, type Question } from "./form.js";
+import { answerIds, declarationOptions } from "./options.js";
 
 const TICK = "✅";
 const EMPTY = "⬜";
@@ -22,7 +23,7 @@ export function questionTitle(q: Question, data: Data, ctx: StepContext): string
 function choiceButtons(q: Question & { type: "choice" }, answers: Answers, ctx: StepContext): Option[][] {
   const current = answers[q.id];
   const options = offeredOptions(q.options, answers).map((o) => ({
-    id: optId("a", q.id, o.value),
+    id: declarationOptions.build("a", q.id, o.value),
     label: `${current === o.value ? `${TICK} ` : ""}${ctx.t(`declaration:${q.key}.opt.${o.value}`)}`,
   }));
   return rows(options, q.perRow);
@@ -31,14 +32,14 @@ function choiceButtons(q: Question & { type: "choice" }, answers: Answers, ctx: 
 function multiButtons(q: Question & { type: "multi" }, data: Data, ctx: StepContext): Option[][] {
   const ticks = new Set(data.ticks ?? []);
   const options = offeredOptions(q.options, data.answers).map((o) => ({
-    id: optId("t", q.id, o.value),
+    id: declarationOptions.build("t", q.id, o.value),
     label: `${ticks.has(o.value) ? `${TICK} ` : ""}${ctx.t(`declaration:${q.key}.opt.${o.value}`)}`,
   }));
   return [
     ...rows(options, q.perRow),
     [
-      { id: optId("none"), label: ctx.t(`declaration:${q.key}.none`) },
-      { id: optId("done"), label: ctx.t("declaration:buttons.done") },
+      { id: declarationOptions.build("none"), label: ctx.t(`declaration:${q.key}.none`) },
+      { id: declarationOptions.build("done"), label: ctx.t("declaration:buttons.done") },
     ],
   ];
 }
@@ -55,13 +56,13 @@ function toggleButtons(q: Question & { type: "toggles" }, data: Data, ctx: StepC
   return [
     ...q.items.map((i, n) => [
       {
-        id: optId("t", q.id, i),
+        id: declarationOptions.build("t", q.id, i),
         label: `${ticks.has(i) ? TICK : EMPTY} ${n + 1}. ${ctx.t(`declaration:${q.key}.short.${i}`)}`,
       },
     ]),
     [
-      { id: optId("none"), label: ctx.t(`declaration:${q.key}.none`) },
-      { id: optId("done"), label: ctx.t("declaration:buttons.done") },
+      { id: declarationOptions.build("none"), label: ctx.t(`declaration:${q.key}.none`) },
+      { id: declarationOptions.build("done"), label: ctx.t("declaration:buttons.done") },
     ],
   ];
 }
@@ -78,20 +79,26 @@ function typeSpecific(q: Question, data: Data, ctx: StepContext): { body: string
       const list = data.matches ?? PROVINCES.map((p) => ({ code: p.code, name: p.name }));
       const body = data.matches ? [ctx.t("declaration:pickOne")] : [];
       const mark = (code: string) => (data.answers[q.id] === code ? `${TICK} ` : "");
-      const buttons = list.map((p) => ({ id: optId("a", q.id, p.code), label: `${mark(p.code)}${p.name}` }));
+      const buttons = list.map((p) => ({
+        id: declarationOptions.build("a", q.id, p.code),
+        label: `${mark(p.code)}${p.name}`,
+      }));
       return { body, buttons: rows(buttons, 3) };
     }
     case "commune": {
       if (!data.matches?.length) return { body: [], buttons: [] };
       const list = { matches: data.matches, page: data.page ?? 0, truncated: data.truncated };
-      return { body: [communeListNote(list, ctx)], buttons: communeButtons(list, optId("a", q.id), ctx) };
+      return { body: [communeListNote(list, ctx)], buttons: communeButtons(list, answerIds(q.id), ctx) };
     }
     case "list": {
       const items = data.items ?? [];
-      const none = { id: optId("none"), label: ctx.t(`declaration:${q.key}.none`) };
+      const none = { id: declarationOptions.build("none"), label: ctx.t(`declaration:${q.key}.none`) };
       if (items.length === 0) return { body: [], buttons: [[none]] };
       const body = [ctx.t("declaration:listSoFar", { items: items.map((i) => `• ${i}`).join("\n") })];
-      return { body, buttons: [[none, { id: optId("done"), label: ctx.t("declaration:buttons.done") }]] };
+      return {
+        body,
+        buttons: [[none, { id: declarationOptions.build("done"), label: ctx.t("declaration:buttons.done") }]],
+      };
     }
     default:
       return { body: [], buttons: [] };
@@ -114,12 +121,13 @@ export function questionReply(
     lines.push(ctx.t("declaration:current", { value: displayAnswer(q, data.answers[q.id], ctx.t) }));
   }
   const extra: Option[] = [];
-  if (answered && !closed) extra.push({ id: optId("keep"), label: ctx.t("declaration:buttons.keep") });
+  if (answered && !closed)
+    extra.push({ id: declarationOptions.build("keep"), label: ctx.t("declaration:buttons.keep") });
   if (isOptional(q, data.answers, env))
-    extra.push({ id: optId("skip"), label: ctx.t("declaration:buttons.skip") });
+    extra.push({ id: declarationOptions.build("skip"), label: ctx.t("declaration:buttons.skip") });
   const back =
     data.asked.length > 0 || data.editing
-      ? [{ id: optId("back"), label: ctx.t("declaration:buttons.back") }]
+      ? [{ id: declarationOptions.build("back"), label: ctx.t("declaration:buttons.back") }]
       : [];
   const options = [...buttons, ...(extra.length > 0 ? [extra] : []), ...(back.length > 0 ? [back] : [])];
   return text(lines.join("\n\n"), { options, edit: opts.edit });

@@ -1,15 +1,23 @@
+import type { ActionsTaking, SpecOf } from "../../core/options.js";
 import { text } from "../../core/replies.js";
 import type { Input, Reply, StepContext, StepResult } from "../../core/types.js";
 import { displayAnswer } from "./answers.js";
 import { label, questionReply, questionTitle } from "./flow-ask.js";
 import { changeListReply, summaryReply } from "./flow-screens.js";
-import { type Data, nextQuestion, optId, type Scope, stateOf } from "./flow-state.js";
+import { type Data, nextQuestion, type Scope, stateOf } from "./flow-state.js";
 import { type Answer, type Answers, applies, FORM, type Question, questionById } from "./form.js";
+import { declarationOptions } from "./options.js";
+
+/** The declaration's buttons that carry nothing. */
+type Plain = ActionsTaking<SpecOf<typeof declarationOptions>, readonly []>;
 
 /** Moving through the form: asking a question, taking an answer, going back, reaching the summary. */
 export const envOf = (ctx: StepContext) => ({ now: ctx.now, timeZone: ctx.timeZone });
-export const pressed = (input: Input, ...parts: string[]) =>
-  input.kind === "option" && input.data === optId(...parts);
+export const pressed = (input: Input, action: Plain) => declarationOptions.match(input, action) !== null;
+
+/** Which of the two answers of the repeat shortcut ("same") or the resume question was pressed. */
+export const choiceOf = (input: Input, action: "same" | "resume") =>
+  declarationOptions.match(input, action)?.[0];
 
 /** Drops answers of questions that no longer apply (a nationality typed, then Việt Nam chosen after all). */
 export function prune(answers: Answers): Answers {

@@ -2,8 +2,11 @@ import { text } from "../../core/replies.js";
 import type { Reply, StepContext } from "../../core/types.js";
 import { applicableQuestions, displayAnswer } from "./answers.js";
 import { label } from "./flow-ask.js";
-import { type Data, inScope, optId, type Scope } from "./flow-state.js";
+import { type Data, inScope, type Scope } from "./flow-state.js";
 import { type Answers, questionById } from "./form.js";
+import { declarationOptions } from "./options.js";
+
+const id = declarationOptions.build;
 
 const MAX_VALUE = 150;
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -25,9 +28,9 @@ export function summaryReply(data: Data, ctx: StepContext, edit = false): Reply 
   return text([header(data, ctx), answerLines(data.answers, ctx), ctx.t("declaration:pledge")].join("\n\n"), {
     edit,
     options: [
-      [{ id: optId("confirm"), label: ctx.t("declaration:buttons.confirm") }],
-      [{ id: optId("change"), label: ctx.t("declaration:buttons.change") }],
-      [{ id: optId("back"), label: ctx.t("declaration:buttons.back") }],
+      [{ id: id("confirm"), label: ctx.t("declaration:buttons.confirm") }],
+      [{ id: id("change"), label: ctx.t("declaration:buttons.change") }],
+      [{ id: id("back"), label: ctx.t("declaration:buttons.back") }],
     ],
   });
 }
@@ -38,14 +41,14 @@ export function changeListReply(data: Data, scope: Scope, ctx: StepContext, edit
     .filter((q) => inScope(q, scope) && q.id in data.answers)
     .map((q) => [
       {
-        id: optId("edit", q.id),
+        id: id("edit", q.id),
         label: clip(`✏️ ${label(q, ctx)}: ${displayAnswer(q, data.answers[q.id], ctx.t)}`, 60),
       },
     ]);
   const out =
     scope === "details"
-      ? { id: optId("continue"), label: ctx.t("declaration:buttons.continue") }
-      : { id: optId("summary"), label: ctx.t("declaration:buttons.toSummary") };
+      ? { id: id("continue"), label: ctx.t("declaration:buttons.continue") }
+      : { id: id("summary"), label: ctx.t("declaration:buttons.toSummary") };
   return text(ctx.t("declaration:change.pick"), { edit, options: [...options, [out]] });
 }
 
@@ -58,8 +61,8 @@ export function sameReply(data: Data, ctx: StepContext): Reply {
   ];
   return text(body.filter(Boolean).join("\n\n"), {
     options: [
-      [{ id: optId("same", "yes"), label: ctx.t("declaration:buttons.sameYes") }],
-      [{ id: optId("same", "change"), label: ctx.t("declaration:buttons.sameChange") }],
+      [{ id: id("same", "yes"), label: ctx.t("declaration:buttons.sameYes") }],
+      [{ id: id("same", "change"), label: ctx.t("declaration:buttons.sameChange") }],
     ],
   });
 }
@@ -71,8 +74,8 @@ export function resumeReply(data: Data, ctx: StepContext): Reply {
   const where = at ? ctx.t("declaration:resume.at", { question: label(at, ctx) }) : "";
   return text([ctx.t("declaration:resume.ask"), where].filter(Boolean).join("\n"), {
     options: [
-      [{ id: optId("resume", "go"), label: ctx.t("declaration:buttons.resume") }],
-      [{ id: optId("resume", "new"), label: ctx.t("declaration:buttons.restart") }],
+      [{ id: id("resume", "go"), label: ctx.t("declaration:buttons.resume") }],
+      [{ id: id("resume", "new"), label: ctx.t("declaration:buttons.restart") }],
     ],
   });
 }

@@ -2,11 +2,9 @@ import { z } from "zod";
 import type { FlowState } from "../../core/types.js";
 import { applicableQuestions } from "./answers.js";
 import type { Answers, Group, Question } from "./form.js";
+import { DECLARATION_FLOW } from "./options.js";
 
-export const FLOW = "declaration";
-
-/** Button ids: "declaration:<parts>", short enough for Telegram's 64 bytes. */
-export const optId = (...parts: string[]) => [FLOW, ...parts].join(":");
+export const FLOW = DECLARATION_FLOW;
 
 const pick = z.object({ code: z.string(), name: z.string() });
 const scope = z.enum(["details", "all"]);

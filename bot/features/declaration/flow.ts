@@ -16,6 +16,7 @@ import {
   accept,
   ask,
   back,
+  choiceOf,
   continueFrom,
   envOf,
   pressed,
@@ -24,8 +25,9 @@ import {
   toSummary,
 } from "./flow-nav.js";
 import { changeListReply, resumeReply, sameReply, summaryReply } from "./flow-screens.js";
-import { type Data, FLOW, nextQuestion, optId, readData, stateOf } from "./flow-state.js";
+import { type Data, FLOW, nextQuestion, readData, stateOf } from "./flow-state.js";
 import { applies, FORM, FORM_VERSION, isOptional, type Question, questionById } from "./form.js";
+import { declarationOptions } from "./options.js";
 import type { AnswerError } from "./validators.js";
 
 function errorReply(q: Question, error: AnswerError, ctx: StepContext<DeclarationLoad>): Reply {
@@ -94,9 +96,9 @@ function onSummary(
 
 function onChange(state: FlowState, input: Input, data: Data, ctx: StepContext<DeclarationLoad>): StepResult {
   const scope = data.scope ?? "all";
-  const prefix = `${optId("edit")}:`;
-  if (input.kind === "option" && input.data.startsWith(prefix)) {
-    const q = questionById(input.data.slice(prefix.length));
+  const edit = declarationOptions.match(input, "edit");
+  if (edit) {
+    const q = questionById(edit[0]);
     if (q && applies(q, data.answers) && q.id in data.answers)
       return ask(q, { ...data, editing: scope, scope: undefined }, ctx);
   }
@@ -124,11 +126,11 @@ function onResume(state: FlowState, input: Input, data: Data, ctx: StepContext<D
     answers: sanitizeAnswers(data.fresh?.answers ?? {}, envOf(ctx)),
     asked: [],
   };
-  if (pressed(input, "resume", "new"))
+  if (choiceOf(input, "resume") === "new")
     return begin(fresh, data.fresh?.same ?? false, ctx, [
       { type: "declaration.dropDraft", personId: data.personId },
     ]);
-  if (!pressed(input, "resume", "go")) return stay(state, input, ctx);
+  if (choiceOf(input, "resume") !== "go") return stay(state, input, ctx);
   const saved = readData(data.draft?.data);
   if (!saved) return begin(fresh, data.fresh?.same ?? false, ctx);
   // What follows is this start's (a check-in being made now), not the interrupted one's.
@@ -166,8 +168,8 @@ function webOffer(web: WebLinks, ctx: StepContext): Reply {
   const label = ctx.t("declaration:web.button");
   const button =
     ctx.channel === "telegram"
-      ? { id: optId("web"), label, url: web.webApp, webApp: true }
-      : { id: optId("web"), label, url: web.link };
+      ? { id: declarationOptions.build("web"), label, url: web.webApp, webApp: true }
+      : { id: declarationOptions.build("web"), label, url: web.link };
   return text(ctx.t(ctx.channel === "telegram" ? "declaration:web.offer" : "declaration:web.offerLink"), {
     options: [[button]],
   });
@@ -208,8 +210,8 @@ function step(state: FlowState, input: Input, ctx: StepContext<DeclarationLoad>)
   if (!data) return end([text(ctx.t("common:error"))]);
   if (state.step === "resume") return onResume(state, input, data, ctx);
   if (state.step === "same") {
-    if (pressed(input, "same", "yes")) return continueFrom(data, ctx);
-    if (pressed(input, "same", "change")) return toChangeList(data, "details", ctx, [], true);
+    if (choiceOf(input, "same") === "yes") return continueFrom(data, ctx);
+    if (choiceOf(input, "same") === "change") return toChangeList(data, "details", ctx, [], true);
     return stay(state, input, ctx);
   }
   if (state.step === "summary") return onSummary(state, input, data, ctx);

@@ -1,7 +1,6 @@
 import type { TFunction } from "i18next";
 import type { Tx } from "../../../db/client.js";
 import type { Feature } from "../../core/engine.js";
-import { optionCodec } from "../../core/options.js";
 import { end, text } from "../../core/replies.js";
 import type { Flow, LoadEnv, Reply, StepContext, UserView } from "../../core/types.js";
 import {
@@ -13,6 +12,7 @@ import {
   recordInvitationUse,
 } from "../../shared/invitations.js";
 import { grantRole, ROLES, type Role, type Scope } from "../../shared/roles.js";
+import { invitationOptions, INVITATION_FLOW as NAME } from "./options.js";
 
 declare module "../../core/types.js" {
   interface EffectMap {
@@ -63,9 +63,6 @@ export function roleInvitationKind(): InvitationKind {
     },
   };
 }
-
-const NAME = "invitation";
-const invitationOptions = optionCodec(NAME, { accept: [], decline: [] });
 
 type Loaded = { lookup: InvitationLookup; description?: string };
 

@@ -19,6 +19,7 @@ import {
   communeButtons,
   communeListNote,
   lookupCommunes,
+  pickerIds,
   provinceButtons,
 } from "../../shared/place-picker.js";
 import { PROVINCES, type Province, provinceByCode } from "../../shared/provinces.js";
@@ -72,9 +73,9 @@ function afterName(data: Data, ctx: StepContext): StepResult {
   return go("commune", data, ctx);
 }
 
-// The place picker's ids, `<prefix>:<code>` and `<prefix>:more`, are this codec's "prov" and "area" actions.
-const PROVINCE_IDS = `${createOptions.prefix}:prov`;
-const AREA_IDS = `${createOptions.prefix}:area`;
+// The place picker's buttons are this codec's "prov" and "area" actions.
+const PROVINCE_IDS = pickerIds(createOptions, "prov");
+const AREA_IDS = pickerIds(createOptions, "area");
 
 function pickArea(s: FlowState, data: Data, input: Input, ctx: StepContext): StepResult {
   const again = (line: string): StepResult => ({ state: s, replies: [text(`⚠️ ${line}`), ...prompt(s, ctx)] });

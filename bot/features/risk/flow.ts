@@ -6,7 +6,14 @@ import { OFFICER_ROLES, officerScope } from "../../shared/officer-scope.js";
 import type {} from "./effects.js";
 import { validCoverage, validPopulation } from "./levels.js";
 import { isLevel } from "./matrix.js";
-import { AREA_FLOW, type AreaOption, areaOption, parseAreaOption, parseAreaPayload } from "./options.js";
+import {
+  AREA_FLOW,
+  type AreaOption,
+  areaOption,
+  areaPayload,
+  parseAreaOption,
+  parseAreaPayload,
+} from "./options.js";
 
 const dataSchema = z.object({
   code: z.string().optional(),
@@ -173,5 +180,5 @@ export function areaIdle(input: Input): StepResult | null {
   if (input.kind !== "option") return null;
   const o = parseAreaOption(input.data);
   if (!o || o.kind === "when") return null;
-  return end([], { next: { flow: AREA_FLOW, payload: input.data.slice(AREA_FLOW.length + 1) } });
+  return end([], { next: { flow: AREA_FLOW, payload: areaPayload(o) } });
 }

@@ -8,25 +8,22 @@ import {
   communeButtons,
   communeListNote,
   lookupCommunes,
+  pickerIds,
   provinceButtons,
 } from "../../shared/place-picker.js";
 import { type Province, provinceByCode } from "../../shared/provinces.js";
 import { isAdmin } from "../../shared/roles.js";
 import type {} from "./effects.js";
+import { INVITE_FLOW, inviteOptions } from "./options.js";
 
-/**
- * `/invite` (administrators): a one-time link that makes whoever opens it an officer — a commune officer of
- * one commune, or a district officer of one commune or a whole province. The commune is found by part of its
- * name in the official list; `npm run admin -- invite …` does the same from a shell.
- */
-export const INVITE_FLOW = "invite";
 const ROLES = ["commune_officer", "district_officer"] as const;
 type OfficerRole = (typeof ROLES)[number];
 
 /** Whether the person is an administrator (at the start); the communes matching a typed name. */
 type Loaded = { admin?: boolean; commune?: CommuneLookup };
 
-const opt = (...parts: string[]) => [INVITE_FLOW, ...parts].join(":");
+const provinceIds = pickerIds(inviteOptions, "prov");
+const communeIds = pickerIds(inviteOptions, "comm");
 const roleOf = (s: FlowState) => s.data.role as OfficerRole;
 const provinceOf = (s: FlowState) => provinceByCode(String(s.data.province ?? ""));
 const at = (state: FlowState, step: string, data: Record<string, unknown> = {}): FlowState => ({
@@ -40,20 +37,22 @@ function question(state: FlowState, ctx: StepContext, edit = false): Reply {
   switch (state.step) {
     case "role":
       return text(t("tracing:invite.role"), {
-        options: [ROLES.map((r) => ({ id: opt("role", r), label: t(`invitation:roles.${r}`) }))],
+        options: [
+          ROLES.map((r) => ({ id: inviteOptions.build("role", r), label: t(`invitation:roles.${r}`) })),
+        ],
       });
     case "province": {
       const several = state.data.provinces as Province[] | undefined;
       return text(t("tracing:invite.askProvince"), {
-        options: provinceButtons(opt("prov"), undefined, several),
+        options: provinceButtons(provinceIds, undefined, several),
       });
     }
     case "extent":
       return text(t("tracing:invite.extent", { province: provinceOf(state)?.name ?? "" }), {
         options: [
           [
-            { id: opt("whole"), label: t("tracing:invite.whole") },
-            { id: opt("one"), label: t("tracing:invite.one") },
+            { id: inviteOptions.build("whole"), label: t("tracing:invite.whole") },
+            { id: inviteOptions.build("one"), label: t("tracing:invite.one") },
           ],
         ],
       });
@@ -62,7 +61,7 @@ function question(state: FlowState, ctx: StepContext, edit = false): Reply {
       const list = state.data.communes as CommuneList | undefined;
       if (!list) return text(ask);
       return text(`${ask}\n${communeListNote(list, ctx)}`, {
-        options: communeButtons(list, opt("comm"), ctx),
+        options: communeButtons(list, communeIds, ctx),
         edit,
       });
     }
@@ -78,16 +77,16 @@ function afterProvince(state: FlowState, p: Province, ctx: StepContext): StepRes
 }
 
 function step(state: FlowState, input: Input, ctx: StepContext<Loaded>): StepResult {
-  const data = input.kind === "option" ? input.data : "";
   const again = (key: string) => ({ state, replies: [text(`⚠️ ${ctx.t(key)}`), question(state, ctx)] });
   if (state.step === "role") {
-    const role = ROLES.find((r) => data === opt("role", r));
+    const pressed = inviteOptions.match(input, "role")?.[0];
+    const role = ROLES.find((r) => r === pressed);
     if (!role) return again("tracing:invite.useButtons");
     const next = at(state, "province", { role });
     return { state: next, replies: [question(next, ctx)] };
   }
   if (state.step === "province") {
-    const answer = answerProvince(input, opt("prov"));
+    const answer = answerProvince(input, provinceIds);
     if (answer.kind === "chosen")
       return afterProvince(at(state, "province", { provinces: undefined }), answer.province, ctx);
     if (answer.kind === "several") {
@@ -106,15 +105,15 @@ function step(state: FlowState, input: Input, ctx: StepContext<Loaded>): StepRes
   }
   const province = provinceOf(state)!;
   if (state.step === "extent") {
-    if (data === opt("whole"))
+    if (inviteOptions.match(input, "whole"))
       return create(roleOf(state), { type: "province", id: province.code }, province.name);
-    if (data !== opt("one")) return again("tracing:invite.useButtons");
+    if (!inviteOptions.match(input, "one")) return again("tracing:invite.useButtons");
     const next = at(state, "commune");
     return { state: next, replies: [question(next, ctx)] };
   }
   const answer = answerCommune(
     input,
-    opt("comm"),
+    communeIds,
     state.data.communes as CommuneList | undefined,
     ctx.loaded?.commune,
   );
@@ -134,6 +133,11 @@ function step(state: FlowState, input: Input, ctx: StepContext<Loaded>): StepRes
   }
 }
 
+/**
+ * `/invite` (administrators): a one-time link that makes whoever opens it an officer — a commune officer of
+ * one commune, or a district officer of one commune or a whole province. The commune is found by part of its
+ * name in the official list; `npm run admin -- invite …` does the same from a shell.
+ */
 export function createInviteFlow(): Flow<Loaded> {
   return {
     name: INVITE_FLOW,

@@ -4,6 +4,7 @@ import { STATS_DAYS } from "./stats.js";
 export const TRACE_FLOW = "trace";
 export const STATS_FLOW = "stats";
 export const AUDIT_FLOW = "audit";
+export const INVITE_FLOW = "invite";
 
 const TRACE = ["int"] as const;
 
@@ -35,6 +36,15 @@ export const statsOptions = optionCodec(
     readonly []
   >,
 );
+
+/** /invite: the role, the province and commune pickers, a whole province or one commune. */
+export const inviteOptions = optionCodec(INVITE_FLOW, {
+  role: ["str"],
+  prov: ["str"],
+  comm: ["str"],
+  whole: [],
+  one: [],
+});
 
 /** The Export button under an audit listing, with its filter (`a` actor or `s` subject, and who). */
 export const auditOptions = optionCodec(AUDIT_FLOW, { csv: ["str?", "str?"] });
