@@ -10,6 +10,7 @@ import {
   sessions,
   users,
 } from "../../../db/schema/index.js";
+import { queueRoleMenu } from "../../shared/role-menu.js";
 import { checkpointsCreatedBy, eraseVisits } from "../checkpoint/index.js";
 import { type DeclarationsErased, eraseMyData } from "../declaration/index.js";
 import { eraseMonitoring, type MonitoringErased } from "../monitoring/index.js";
@@ -53,6 +54,8 @@ export async function eraseEverything(
     .delete(roleGrants)
     .where(eq(roleGrants.userId, userId))
     .returning({ id: roleGrants.id });
+  // Their chat's menu goes back to a resident's.
+  if (roles.length > 0) await queueRoleMenu(db, userId);
   const used = await db
     .delete(invitationUses)
     .where(eq(invitationUses.userId, userId))
