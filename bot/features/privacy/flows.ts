@@ -2,6 +2,7 @@ import { end, text } from "../../core/replies.js";
 import type { Flow, LoadEnv, StepContext } from "../../core/types.js";
 import { collectPersonalData, holdsAnything, type PersonalData } from "./collect.js";
 import type {} from "./effects.js";
+import { DELETE_FLOW, deleteOptions } from "./options.js";
 import { heldParagraphs, personalFiles } from "./summary.js";
 
 const load = (env: LoadEnv) => collectPersonalData(env.tx, env.user.id);
@@ -32,25 +33,24 @@ export function createDeleteFlow(): Flow<PersonalData> {
   const question = (ctx: StepContext<PersonalData>) =>
     text([...heldParagraphs(held(ctx), ctx), ctx.t("privacy:mydata.confirmDelete")].join("\n\n"), {
       options: [
-        [{ id: "delete:yes", label: ctx.t("privacy:mydata.buttons.yes") }],
-        [{ id: "delete:no", label: ctx.t("privacy:mydata.buttons.no") }],
+        [{ id: deleteOptions.build("yes"), label: ctx.t("privacy:mydata.buttons.yes") }],
+        [{ id: deleteOptions.build("no"), label: ctx.t("privacy:mydata.buttons.no") }],
       ],
     });
   return {
-    name: "delete",
+    name: DELETE_FLOW,
     commands: ["delete"],
     load,
     start(ctx) {
       if (!holdsAnything(held(ctx))) return end([text(ctx.t("privacy:mydata.nothingToDelete"))]);
-      return { state: { flow: "delete", step: "confirm", data: {} }, replies: [question(ctx)] };
+      return { state: { flow: DELETE_FLOW, step: "confirm", data: {} }, replies: [question(ctx)] };
     },
     step(state, input, ctx) {
-      if (input.kind === "option" && input.data === "delete:yes")
+      if (deleteOptions.match(input, "yes"))
         return end([text(ctx.t("privacy:mydata.deleting"), { edit: true })], {
           effects: [{ type: "privacy.erase" }],
         });
-      if (input.kind === "option" && input.data === "delete:no")
-        return end([text(ctx.t("privacy:mydata.kept"), { edit: true })]);
+      if (deleteOptions.match(input, "no")) return end([text(ctx.t("privacy:mydata.kept"), { edit: true })]);
       return { state, replies: [text(ctx.t("declaration:errors.useButtons")), question(ctx)] };
     },
     prompt: (_s, ctx) => [question(ctx)],
