@@ -151,6 +151,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       }),
       declaration.feature,
       checkpointFeature({
+        i18n,
         botUsername: () => app.telegram?.botInfo.username,
         scanWebAppUrl: config.webappUrl ? `${config.webappUrl}/app/?screen=scan` : undefined,
         qrSigningKey: config.qrSigningKey,
