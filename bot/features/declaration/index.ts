@@ -14,11 +14,12 @@ import {
 } from "../../shared/people.js";
 import { loadSigningKeys, parseSigningKey } from "../../shared/qr/signing-keys.js";
 import { isValidAt, latestDeclaration } from "./declarations.js";
-import { deleteDraft, saveDraft } from "./drafts.js";
+import { deleteDraft, draftSealingKey, saveDraft } from "./drafts.js";
 import type {} from "./effects.js";
 import { createFamilyFlow } from "./family-flow.js";
 import { createDeclarationFlow } from "./flow.js";
 import type { WebLinkSource } from "./flow-load.js";
+import { revealIdNumber } from "./flow-secrets.js";
 import { personalQrToken } from "./personal-qr.js";
 import { renderQrCardPdf } from "./qr-card.js";
 import { createQrFlow } from "./qr-flow.js";
@@ -137,10 +138,13 @@ export function createDeclaration(deps: DeclarationFeatureDeps): {
         return undefined;
       },
       "declaration.submit": async (e, env) => {
+        const answers = e.idSealed
+          ? revealIdNumber(e.answers, e.idSealed, await draftSealingKey(env.tx, env.now))
+          : e.answers;
         const saved = await service.submit(env.tx, {
           userId: env.user.id,
           personId: e.personId,
-          answers: e.answers,
+          answers,
           now: env.now,
           ctx: env.ctx,
         });
