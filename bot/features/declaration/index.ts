@@ -27,6 +27,7 @@ import { cardLines, qrCaption } from "./replies.js";
 import { createDeclarationService, type DeclarationService } from "./web-service.js";
 
 /** What other features may use of the declaration: the latest one, its validity, the personal QR, the form's symptoms. */
+export { describeAnswers } from "./answers.js";
 export {
   type Declaration,
   isValidAt,

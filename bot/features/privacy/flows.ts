@@ -8,7 +8,11 @@ import { heldParagraphs, personalFiles } from "./summary.js";
 const load = (env: LoadEnv) => collectPersonalData(env.tx, env.user.id);
 const held = (ctx: StepContext<PersonalData>) => ctx.loaded;
 
-/** /mydata: everything held about the account and its dependents, as text and as files to download. */
+/**
+ * /mydata: everything held about the account and its dependents, as text and as files to download: JSON
+ * and a CSV of visits, or on Zalo (which carries PDF, DOC, DOCX and CSV files only) one readable PDF of it
+ * all and the same CSV. The PDF is drawn by an effect: rendering is not a pure step.
+ */
 export function createMyDataFlow(): Flow<PersonalData> {
   return {
     name: "mydata",
@@ -16,12 +20,14 @@ export function createMyDataFlow(): Flow<PersonalData> {
     load,
     start(ctx) {
       const d = held(ctx);
-      const summary = [
-        ctx.t("privacy:mydata.title"),
-        ...heldParagraphs(d, ctx),
-        ctx.t("privacy:mydata.howToDelete"),
-      ];
-      return end([text(summary.join("\n\n")), ...(holdsAnything(d) ? personalFiles(d, ctx) : [])]);
+      const summary = text(
+        [ctx.t("privacy:mydata.title"), ...heldParagraphs(d, ctx), ctx.t("privacy:mydata.howToDelete")].join(
+          "\n\n",
+        ),
+      );
+      if (!holdsAnything(d)) return end([summary]);
+      if (ctx.channel === "zalo") return end([summary], { effects: [{ type: "privacy.files" }] });
+      return end([summary, ...personalFiles(d, ctx)]);
     },
     step: (_s, _i, ctx) => end([text(ctx.t("common:staleButton"))]),
     prompt: () => [],
