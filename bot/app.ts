@@ -167,6 +167,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       declaration.feature,
       checkpointFeature({
         links,
+        i18n,
         scanWebAppUrl: config.webappUrl ? `${config.webappUrl}/app/?screen=scan` : undefined,
         qrSigningKey: config.qrSigningKey,
         dailyCap: config.checkinDailyCap,

@@ -95,3 +95,29 @@ export const visits = pgTable(
     index("visits_due_idx").on(t.autoCheckoutAt).where(sql`${t.checkedOutAt} is null`),
   ],
 );
+
+/**
+ * A staff check-in by name and phone that the account holder of that phone said was not them ("Not me"): the
+ * visit is deleted and this row is what is left, for the checkpoint's manager. It names no visitor; it keeps
+ * the checkpoint, when the check-in was made and by which staff account, and when it was refused.
+ * `visitId` is the deleted visit's id, so that a second press is answered as already done.
+ */
+export const visitDisputes = pgTable(
+  "visit_disputes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    checkpointId: bigint("checkpoint_id", { mode: "number" })
+      .notNull()
+      .references(() => checkpoints.id, { onDelete: "cascade" }),
+    visitId: bigint("visit_id", { mode: "number" }).notNull(),
+    staffUserId: bigint("staff_user_id", { mode: "number" }).references(() => users.id, {
+      onDelete: "set null",
+    }),
+    checkedInAt: at("checked_in_at").notNull(),
+    disputedAt: at("disputed_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("visit_disputes_visit_idx").on(t.visitId),
+    index("visit_disputes_checkpoint_idx").on(t.checkpointId, t.disputedAt),
+  ],
+);

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPersonalQr } from "../../bot/features/declaration/personal-qr.js";
+import { loadIdHashKey } from "../../bot/shared/id-hash.js";
+import { findPeopleByIdNumber } from "../../bot/shared/people.js";
 import { generateSeed, type Keyring, loadSigningKeys } from "../../bot/shared/qr/signing-keys.js";
 import { verifyQrToken } from "../../bot/shared/qr/token.js";
-import { declarationDrafts } from "../../db/schema/index.js";
+import { declarationDrafts, sessions } from "../../db/schema/index.js";
 import type { ScriptedUser, UploadedFile } from "../fake-telegram/index.js";
 import { startTestBot, type TestBot } from "../support/bot-harness.js";
 import { i18n } from "../support/context.js";
@@ -71,6 +73,10 @@ describe.each([
     const bad = await u.text("00120301234");
     expect(sinceTexts(u, bad)).toContain(t("declaration:errors.idDigits", { count: 11 }));
     await u.text("001203012345");
+    // Mid-declaration, the conversation state holds the ID number only as its mask and sealed.
+    const held = await bot.app.database.db.select().from(sessions);
+    expect(held.some((r) => JSON.stringify(r.state).includes("•••••••••345"))).toBe(true);
+    for (const r of held) expect(JSON.stringify(r.state)).not.toContain("001203012345");
     await u.press("declaration:skip");
 
     const cancel = await u.command("cancel");
@@ -116,6 +122,10 @@ describe.each([
     const checked = await verifyPersonalQr(bot.app.database.db, keyring, firstToken, now);
     expect(checked).toMatchObject({ ok: true, status: "green", person: { fullName: "Nguyễn Văn An" } });
     if (checked.ok) expect(checked.declaration.communeCode).toBe("00004");
+    // Through the session, the draft and its resumption, the number typed is the one hashed on the person.
+    const db = bot.app.database.db;
+    const found = await findPeopleByIdNumber(db, await loadIdHashKey(db, now), "001203012345");
+    expect(found.map((p) => [p.fullName, p.idNumberMasked])).toEqual([["Nguyễn Văn An", "•••••••••345"]]);
   });
 
   it("repeats the declaration with unchanged details in at most 6 messages, superseding the old QR", async () => {

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIGEST_JOB, RELEASES_JOB, REMINDERS_JOB } from "../../bot/features/monitoring/jobs.js";
-import { chatReachability, monitoringGroups, monitoringMembers } from "../../db/schema/index.js";
+import { auditLog, chatReachability, monitoringGroups, monitoringMembers } from "../../db/schema/index.js";
 import type { ScriptedUser } from "../fake-telegram/index.js";
 import { startTestBot, type TestBot } from "../support/bot-harness.js";
 import {
@@ -23,6 +23,7 @@ const tick = async (job: string, at: Date) => {
 };
 
 let manager: ScriptedUser;
+let managerId: number;
 let groupId: number;
 const people: Record<"an" | "binh" | "cuong", ScriptedUser> = {} as never;
 
@@ -30,6 +31,7 @@ beforeAll(async () => {
   bot = await startTestBot({ clock: () => now });
   const m = await person(bot, "84915000001");
   manager = m.u;
+  managerId = m.userId;
   await facilityManager(bot, m.userId);
 });
 afterAll(async () => {
@@ -162,6 +164,17 @@ describe("daily health reports over Telegram", () => {
     expect(alert.params.text).toBe(
       "🚨 «Khu cách ly KTX Đại học Y»: Nguyễn Văn An (P.101) · 0915 000 011 reported at 09:20 01/08/2021: temperature 38.5 – 39.4 °C · symptoms: cough.",
     );
+    const [an] = await bot.app.database.db
+      .select({ userId: monitoringMembers.userId })
+      .from(monitoringMembers)
+      .where(and(eq(monitoringMembers.groupId, groupId), eq(monitoringMembers.name, "Nguyễn Văn An")));
+    const alerts = await bot.app.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "monitoring.alert"));
+    expect(alerts).toMatchObject([
+      { actorUserId: managerId, subjectUserIds: [an!.userId], scopeType: "group", scopeId: String(groupId) },
+    ]);
   });
 
   it("sends the managers a digest that lists the silent", async () => {
@@ -175,6 +188,28 @@ describe("daily health reports over Telegram", () => {
     expect(digest.params.text).toContain(
       "Not reported yet today (1):\n• Nguyễn Văn An (P.101) · 0915 000 011",
     );
+    // The digest put three members' names and health before the manager: one audit row, as for a look.
+    const db = bot.app.database.db;
+    const memberIds = (
+      await db.select().from(monitoringMembers).where(eq(monitoringMembers.groupId, groupId))
+    ).map((m) => m.userId);
+    const digests = await db.select().from(auditLog).where(eq(auditLog.action, "monitoring.digest"));
+    expect(digests).toMatchObject([
+      { actorUserId: managerId, scopeType: "group", scopeId: String(groupId), detail: { day: "2021-08-02" } },
+    ]);
+    expect([...(digests[0]!.subjectUserIds ?? [])].sort()).toEqual([...memberIds].sort());
+    // The tick again (another instance, a re-run) sends nothing and audits nothing.
+    await tick(DIGEST_JOB, hanoi(2, "09:01"));
+    expect(await db.select().from(auditLog).where(eq(auditLog.action, "monitoring.digest"))).toHaveLength(1);
+    // Opening it is the manager's look at the group: audited too.
+    const opened = await manager.press(`mgroup:view:${groupId}`);
+    expect(manager.repliesSince(opened).length).toBeGreaterThan(0);
+    const looks = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "monitoring.status"), eq(auditLog.actorUserId, managerId)));
+    expect(looks.at(-1)).toMatchObject({ scopeType: "group", scopeId: String(groupId) });
+    expect(looks.at(-1)!.at.getTime()).toBe(now.getTime());
   });
 
   it("broadcasts a text to every member once, after the manager confirms", async () => {

@@ -33,7 +33,7 @@ import {
 import { buttonsOf, type FakeZalo, startFakeZalo, WebhookPoster } from "../fake-zalo/index.js";
 import { i18n } from "../support/context.js";
 import { type FreshDatabase, freshDatabase } from "../support/db.js";
-import { decodeQrPng } from "../unit/render/support.js";
+import { decodeQrPng, embeddedFontNames, pdfPageTexts, squash } from "../unit/render/support.js";
 import {
   answerDeclaration,
   type DatedZaloUser,
@@ -245,6 +245,36 @@ describe("a resident's whole journey on Zalo", () => {
     expect(reports).toMatchObject([
       { localDate: "2026-11-26", window: 0, healthy: true, reportedBy: userId },
     ]);
+  });
+
+  it("asks /mydata and gets it all as a PDF (diacritics kept) and the visits as CSV: Zalo carries no JSON", async () => {
+    later(2);
+    const shown = await u.text("/mydata");
+    expect(joined(shown)).toContain(t("privacy:mydata.title"));
+    expect(joined(shown)).not.toContain("chưa gửi được qua Zalo");
+    const files = shown.flatMap((m) => {
+      const token = m.message.attachment?.type === "file" ? m.message.attachment.payload.token : undefined;
+      const asset = typeof token === "string" ? fake.assets.get(token) : undefined;
+      return asset ? [asset] : [];
+    });
+    expect(files.map((f) => f.fileName)).toEqual(["du-lieu-ca-nhan.pdf", "luot-ra-vao.csv"]);
+    const [pdf, csv] = files;
+    expect(pdf!.bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(embeddedFontNames(pdf!.bytes).some((n) => n.startsWith("BeVietnamPro"))).toBe(true);
+    const text = squash((await pdfPageTexts(pdf!.bytes)).join(" "));
+    for (const part of [
+      t("privacy:pdf.title"),
+      "Nguyễn Văn An",
+      t("declaration:q.street.label"),
+      "Chợ Đồng Xuân",
+      "Cửa hàng Hoa Mai",
+      "Khu cách ly Mê Linh",
+      t("monitoring:report.values.healthy"),
+    ])
+      expect(text, part).toContain(squash(part));
+    // The ID number appears as the rest of the bot shows it: its last three characters.
+    expect(text).not.toContain("001203012345");
+    expect(csv!.bytes.toString("utf8")).toContain("Chợ Đồng Xuân");
   });
 
   it("sends nothing once the last interaction is over 7 days old, and shows the member unreachable", async () => {

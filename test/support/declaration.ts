@@ -63,12 +63,23 @@ export const allText = (r: StepResult) => r.replies.map(replyText).join("\n");
 export const buttons = (r: Reply | undefined) =>
   r?.kind === "text" ? (r.options ?? []).flat().map((o) => o.id) : [];
 
-/** Feeds inputs one by one, handing the commune step what its load would read. */
+/** The key the ID-number step's load would read (the drafts' sealing key), fixed for unit tests. */
+export const testSealingKey = Buffer.alloc(32, 7);
+
+/** What the flow's load would read before this input: communes for a typed name, the key for an ID number. */
+export function loadedFor(step: string, input: Input, lookup: CommuneLookup = baDinh) {
+  if (input.kind !== "text") return undefined;
+  if (step === "q.commune") return lookup;
+  if (step === "q.idNumber") return { kind: "sealing" as const, key: testSealingKey };
+  return undefined;
+}
+
+/** Feeds inputs one by one, handing each step what its load would read. */
 export function drive(ctx: StepContext, first: StepResult, inputs: Input[], lookup: CommuneLookup = baDinh) {
   let result = first;
   for (const input of inputs) {
     if (!result.state) throw new Error("the flow ended early");
-    const loaded = result.state.step === "q.commune" && input.kind === "text" ? lookup : undefined;
+    const loaded = loadedFor(result.state.step, input, lookup);
     result = declarationFlow.step(result.state, input, { ...ctx, loaded });
   }
   return result;

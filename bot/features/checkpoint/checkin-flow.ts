@@ -14,6 +14,7 @@ const TYPED_PREFIX = "sc_";
 export const photoPayload = (code: string) => `${PHOTO_PREFIX}${code}`;
 export const typedPayload = (shortCode: string) => `${TYPED_PREFIX}${shortCode}`;
 export const checkoutOption = (visitId: number) => checkinOptions.build("out", visitId);
+export const notMeOption = (visitId: number) => checkinOptions.build("notme", visitId);
 
 /**
  * The flow to start once the declaration is submitted, given as the declaration's start payload (the way
@@ -93,13 +94,16 @@ export function createCheckoutFlow(): Flow {
 const IMAGE = /^image\/(jpeg|png|webp)$/;
 
 /**
- * Input with no flow active that belongs to check-in: the Check out button, a photo
- * (or an image sent as a file) of a QR, a PDF sent instead of a photo. Other files are left to others.
+ * Input with no flow active that belongs to check-in: the Check out and Not me buttons (these two work
+ * mid-conversation too), a photo (or an image sent as a file) of a QR, a PDF sent instead of a photo.
+ * Other files are left to others.
  */
 export function checkinIdle(input: Input, ctx: StepContext): StepResult | null {
   if (input.kind === "option") {
     const out = checkinOptions.match(input, "out");
-    return out ? end([], { effects: [{ type: "checkpoint.checkout", visitId: out[0] }] }) : null;
+    if (out) return end([], { effects: [{ type: "checkpoint.checkout", visitId: out[0] }] });
+    const notMe = checkinOptions.match(input, "notme");
+    return notMe ? end([], { effects: [{ type: "checkpoint.notMe", visitId: notMe[0] }] }) : null;
   }
   if (input.kind === "photo")
     return end([], { effects: [{ type: "checkpoint.photo", fileRef: input.fileRef, size: input.size }] });

@@ -21,6 +21,8 @@ declare module "../../core/types.js" {
       method: "link" | "photo" | "code";
     };
     "checkpoint.checkout": { visitId: number };
+    /** "Not me" on the notice of a check-in staff made by the person's phone: the visit is refused. */
+    "checkpoint.notMe": { visitId: number };
     "checkpoint.checkoutCurrent": Record<never, never>;
     /** A photo (or image file) sent with no flow active: a poster to check in at, or a personal QR for staff. */
     "checkpoint.photo": { fileRef: string; size?: number };
@@ -42,6 +44,7 @@ export type CheckpointEffectType =
   | "checkpoint.create"
   | "checkpoint.checkin"
   | "checkpoint.checkout"
+  | "checkpoint.notMe"
   | "checkpoint.checkoutCurrent"
   | "checkpoint.photo"
   | "checkpoint.staffPhoto"

@@ -1,5 +1,6 @@
 import { answerErrors } from "../../core/answer-errors.js";
 import type { EffectEnv, EffectHandlers, Feature } from "../../core/engine.js";
+import type { I18n } from "../../core/i18n.js";
 import { text } from "../../core/replies.js";
 import type { StepContext } from "../../core/types.js";
 import { createLinks, type Links } from "../../shared/links.js";
@@ -11,6 +12,7 @@ import { checkinIdle, createCheckinFlow, createCheckoutFlow, photoPayload } from
 import { DEFAULT_DAILY_CAP } from "./checkin-policy.js";
 import { CHECKPOINT_LINK_PREFIX, checkpointById, checkpointCodeInQr, checkpointsOf } from "./checkpoints.js";
 import { checkpointCodes } from "./codes.js";
+import { notMe } from "./dispute-effects.js";
 import type { CheckpointEffectType } from "./effects.js";
 import { checkpointHome } from "./home.js";
 import { manageEffects } from "./manage-effects.js";
@@ -40,6 +42,8 @@ export { posterOption } from "./visitors-flow.js";
 export { purgeVisits } from "./visits.js";
 
 export interface CheckpointFeatureDeps {
+  /** For notices in the recipient's language (the holder of a phone staff checked in, the managers). */
+  i18n: I18n;
   /** Poster and invitation links for the deployment's channels; without Telegram the QR carries `cp_<code>` alone. */
   links?: Links;
   /** Check-ins a person may make by themselves per local day; null: no cap (CHECKIN_DAILY_CAP). */
@@ -60,7 +64,7 @@ export interface CheckpointFeatureDeps {
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 /** Checkpoints: registration, posters, check-in four ways, check-out, staff scanning, the manager's view. */
-export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
+export function checkpointFeature(deps: CheckpointFeatureDeps): Feature {
   const links = deps.links ?? createLinks({ botUsername: () => undefined });
   const cap = deps.dailyCap === undefined ? DEFAULT_DAILY_CAP : deps.dailyCap;
   const maxBytes = deps.maxPhotoBytes ?? MAX_PHOTO_BYTES;
@@ -134,7 +138,8 @@ export function checkpointFeature(deps: CheckpointFeatureDeps = {}): Feature {
     },
     "checkpoint.staffToken": async (e, env) =>
       staffScanToken(env, { checkpointId: e.checkpointId, token: e.token.trim(), keys: await keys(env) }),
-    "checkpoint.staffManual": (e, env) => staffManual(env, e),
+    "checkpoint.staffManual": (e, env) => staffManual(env, e, deps.i18n),
+    "checkpoint.notMe": (e, env) => notMe(env, deps.i18n, e.visitId),
   };
 
   return {

@@ -5,8 +5,11 @@ export const VISITORS_FLOW = "visitors";
 export const SCAN_FLOW = "scan";
 export const REGISTER_FLOW = "checkpoint";
 
-/** The Check out button under a check-in confirmation (pressed long after, with or without a flow active). */
-export const checkinOptions = optionCodec(CHECKIN_FLOW, { out: ["int"] });
+/**
+ * Buttons pressed long after, with or without a flow active: Check out under a check-in confirmation, and
+ * Not me under the notice of a check-in staff made by one's phone. Each carries the visit's id.
+ */
+export const checkinOptions = optionCodec(CHECKIN_FLOW, { out: ["int"], notme: ["int"] });
 
 const PLACE = ["int"] as const;
 

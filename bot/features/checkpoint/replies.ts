@@ -117,6 +117,8 @@ export function summaryReply(s: VisitorSummary, ctx: StepContext, edit = false, 
     t("checkpoint:visitors.insideNow", { n: s.inside.length }),
     t("checkpoint:visitors.todayCount", { n: s.todayCount, day: localDay(ctx.now, timeZone) }),
   ];
+  if (s.refusedThisWeek > 0)
+    lines.push(`⚠️ ${t("checkpoint:visitors.refused", { count: s.refusedThisWeek })}`);
   const parts = s.places.slice(1);
   if (parts.length > 0) {
     lines.push("", t("checkpoint:visitors.byPart"));

@@ -1,11 +1,13 @@
 import { eq } from "drizzle-orm";
 import { users } from "../../../db/schema/index.js";
 import type { EffectEnv } from "../../core/engine.js";
+import type { I18n } from "../../core/i18n.js";
 import { text } from "../../core/replies.js";
 import type { Reply } from "../../core/types.js";
 import { localTime } from "../../shared/local-time.js";
 import type { Keyring } from "../../shared/qr/signing-keys.js";
 import { verifyPersonalQr } from "../declaration/index.js";
+import { tellPhoneHolder } from "./dispute-effects.js";
 import { age, initials } from "./replies.js";
 import { scanButtons } from "./scan-flow.js";
 import { personVisitor, staffCheckIn, userVisitor, type Visitor, walkInVisitor } from "./visits.js";
@@ -51,10 +53,14 @@ export async function staffScanToken(
   return [text(lines.join("\n"), buttons)];
 }
 
-/** Staff check someone in by name and phone: an account with that phone, else a walk-in visitor. */
+/**
+ * Staff check someone in by name and phone: an account with that phone, else a walk-in visitor. The account
+ * holder is told at once (with Not me), and staff are told they were.
+ */
 export async function staffManual(
   env: EffectEnv,
   p: { checkpointId: number; name: string; phone: string },
+  i18n: I18n,
 ): Promise<Reply[]> {
   const { t } = env.ctx;
   const [account] = await env.tx
@@ -73,9 +79,14 @@ export async function staffManual(
     subjectUserId: account?.id ?? null,
   });
   const who = initials(p.name);
-  const line =
+  const lines =
     outcome.kind === "already"
-      ? t("checkpoint:scan.already", { who, since: localTime(outcome.since, env.ctx.timeZone) })
-      : t("checkpoint:scan.checkedIn", { who, name: checkpoint.name });
-  return [text(line, { options: scanButtons(env.ctx) })];
+      ? [t("checkpoint:scan.already", { who, since: localTime(outcome.since, env.ctx.timeZone) })]
+      : [t("checkpoint:scan.checkedIn", { who, name: checkpoint.name })];
+  // Staff checking themselves in by their own phone need no notice.
+  if (outcome.kind === "checked_in" && account && account.id !== env.user.id) {
+    await tellPhoneHolder(env, i18n, { userId: account.id, visit: outcome.visit, checkpoint });
+    lines.push(t("checkpoint:scan.holderTold"));
+  }
+  return [text(lines.join("\n"), { options: scanButtons(env.ctx) })];
 }

@@ -4,6 +4,7 @@ import { checkpoints, people, users, visits } from "../../../db/schema/index.js"
 import { audit } from "../../shared/audit.js";
 import { addDays, isoDay, type LocalDate, localDayBounds, startOfLocalDay } from "../../shared/local-time.js";
 import { type Checkpoint, requireCheckpointRole } from "./checkpoints.js";
+import { refusalsSince } from "./disputes.js";
 import type { Visit } from "./visits.js";
 
 /** The checkpoint and every part below it (floors of a building, rooms of a floor). */
@@ -92,7 +93,11 @@ export interface VisitorSummary {
   todayCount: number;
   /** The checkpoint itself first, then each part, with its own counts. */
   places: { checkpoint: Checkpoint; inside: number; today: number }[];
+  /** Check-ins staff made by phone that the person refused ("Not me") in the last seven days. */
+  refusedThisWeek: number;
 }
+
+const WEEK_MS = 7 * 86_400_000;
 
 /** Who is inside now and how many came today, across the checkpoint and its parts. Managers only; audited. */
 export async function visitorSummary(
@@ -118,6 +123,7 @@ export async function visitorSummary(
     .groupBy(visits.checkpointId);
   const todayBy = new Map(today.map((r) => [r.checkpointId, Number(r.n)]));
   const inside = (await describe(db, insideRows)).reverse();
+  const refusedThisWeek = await refusalsSince(db, ids, new Date(p.now.getTime() - WEEK_MS));
   await audit(db, {
     actorUserId: p.actorUserId,
     action: "checkpoint.visitors",
@@ -135,6 +141,7 @@ export async function visitorSummary(
       inside: insideRows.filter((v) => v.checkpointId === c.id).length,
       today: todayBy.get(c.id) ?? 0,
     })),
+    refusedThisWeek,
   };
 }
 

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lt, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
 import { rawRows } from "../../../db/raw.js";
-import { checkpoints, visits } from "../../../db/schema/index.js";
+import { checkpoints, visitDisputes, visits } from "../../../db/schema/index.js";
 import { audit } from "../../shared/audit.js";
 import { localDayBounds } from "../../shared/local-time.js";
 import {
@@ -282,9 +282,13 @@ export async function runAutoCheckout(db: DbOrTx, now: Date): Promise<number> {
   return rows.length;
 }
 
-/** Deletes visits that began before `before` (retention), with whatever they held. */
+/**
+ * Deletes visits that began before `before` (retention), with whatever they held, and the refusals of
+ * check-ins made that long ago (they go with the visits they were about). Returns the visits deleted.
+ */
 export async function purgeVisits(db: DbOrTx, before: Date): Promise<number> {
   const rows = await db.delete(visits).where(lt(visits.checkedInAt, before)).returning({ id: visits.id });
+  await db.delete(visitDisputes).where(lt(visitDisputes.checkedInAt, before));
   return rows.length;
 }
 

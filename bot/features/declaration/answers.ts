@@ -113,6 +113,17 @@ export function displayAnswer(q: Question, value: Answer | undefined, t: TFuncti
   }
 }
 
+/** Each answer of a declaration with its question's label, as the person reads it (their /mydata copy). */
+export function describeAnswers(
+  stored: Record<string, unknown>,
+  t: TFunction,
+): { label: string; value: string }[] {
+  const answers = stored as Answers;
+  return applicableQuestions(answers)
+    .filter((q) => q.id in answers)
+    .map((q) => ({ label: t(`declaration:${q.key}.label`), value: displayAnswer(q, answers[q.id], t) }));
+}
+
 /** "Nguyễn Văn An" → "N.V.A.": enough for a checkpoint to match a face, nothing more. */
 export function initials(fullName: string): string {
   return fullName

@@ -3,8 +3,11 @@ import type { DbOrTx } from "../../../db/client.js";
 import { declarationDrafts } from "../../../db/schema/index.js";
 import { loadSealingKey, seal, unseal } from "../../shared/sealing.js";
 
-/** The settings entry of the key drafts are sealed under. */
+/** The settings entry of the key drafts (and the ID number in a declaration's session) are sealed under. */
 const DRAFT_KEY = "draft_sealing_key";
+
+/** The key drafts are sealed under; the declaration flow seals a typed ID number with it too. */
+export const draftSealingKey = (db: DbOrTx, now: Date) => loadSealingKey(db, DRAFT_KEY, now);
 
 /** A draft older than this is not offered: its health answers (last 14 days) would be stale anyway. */
 export const DRAFT_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
@@ -23,7 +26,7 @@ export async function saveDraft(
   now: Date,
 ): Promise<void> {
   // The answers (an ID number, an address, health) are kept sealed: an abandoned draft shows none of them.
-  const state = { step: draft.step, sealed: seal(await loadSealingKey(db, DRAFT_KEY, now), draft.data) };
+  const state = { step: draft.step, sealed: seal(await draftSealingKey(db, now), draft.data) };
   await db
     .insert(declarationDrafts)
     .values({ userId, subject, state, updatedAt: now })
@@ -46,7 +49,7 @@ export async function getDraft(
   if (!row || now.getTime() - row.updatedAt.getTime() > DRAFT_MAX_AGE_MS) return null;
   const state = row.state as { step?: unknown; sealed?: unknown };
   if (typeof state.step !== "string" || typeof state.sealed !== "string") return null;
-  const data = unseal(await loadSealingKey(db, DRAFT_KEY, now), state.sealed);
+  const data = unseal(await draftSealingKey(db, now), state.sealed);
   if (!data || typeof data !== "object") return null;
   return { step: state.step, data: data as Record<string, unknown>, updatedAt: row.updatedAt };
 }

@@ -11,6 +11,8 @@ declare module "../../core/types.js" {
       personId: number | null;
       formVersion: number;
       answers: Answers;
+      /** The typed ID number, sealed; `answers.idNumber` is its mask (see flow-secrets.ts). */
+      idSealed?: string;
       next?: { flow: string; payload: string };
     };
     /** Sends the current personal QR again (null: the account holder's). */

@@ -99,7 +99,7 @@ export function interpret(
   q: Question,
   input: Input,
   data: Data,
-  ctx: StepContext<{ kind: "start" } | CommuneLookup | undefined>,
+  ctx: StepContext<{ kind: "start" | "sealing" } | CommuneLookup | undefined>,
 ): Outcome {
   const env = { now: ctx.now, timeZone: ctx.timeZone };
   switch (q.type) {

@@ -3,8 +3,9 @@ import type { Channel, LoadEnv } from "../../core/types.js";
 import { draftSubject, getPerson, selfPerson } from "../../shared/people.js";
 import { lookupCommunes } from "../../shared/place-picker.js";
 import { latestDeclaration } from "./declarations.js";
-import { getDraft } from "./drafts.js";
+import { draftSealingKey, getDraft } from "./drafts.js";
 import type { CommuneLookup } from "./flow-answer.js";
+import type { SealingLoad } from "./flow-secrets.js";
 
 /** What starting a declaration needs: whose it is, what to prefill, and any interrupted draft. */
 export interface StartLoad {
@@ -84,12 +85,17 @@ async function loadStart(env: LoadEnv, webLink?: WebLinkSource): Promise<StartLo
   };
 }
 
-/** Reads before a step only what it needs: the start context, or communes matching a typed name. */
-/** What a declaration step may have read: the start (prefill, draft) or the communes matching a typed name. */
-export type DeclarationLoad = StartLoad | CommuneLookup | undefined;
+/**
+ * What a declaration step may have read: the start (prefill, draft), the communes matching a typed name, or
+ * the key a typed ID number is sealed with.
+ */
+export type DeclarationLoad = StartLoad | CommuneLookup | SealingLoad | undefined;
 
+/** Reads before a step only what it needs. */
 export async function loadForDeclaration(env: LoadEnv, webLink?: WebLinkSource): Promise<DeclarationLoad> {
   if (!env.state) return loadStart(env, webLink);
+  if (env.state.step === "q.idNumber" && env.input?.kind === "text")
+    return { kind: "sealing", key: await draftSealingKey(env.tx, env.now) };
   if (env.state.step === "q.commune" && env.input?.kind === "text") {
     const answers = env.state.data.answers as Record<string, unknown> | undefined;
     const province = typeof answers?.province === "string" ? answers.province : "";

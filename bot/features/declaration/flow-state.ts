@@ -31,6 +31,8 @@ export const dataSchema = z.object({
   editing: scope.optional(),
   /** The change list on screen: the details only (repeat declaration) or every answer (summary). */
   scope: scope.optional(),
+  /** The typed ID number, sealed (see flow-secrets.ts); `answers.idNumber` holds only its mask. */
+  idSealed: z.string().optional(),
   /** The flow to start once the declaration is sent (a check-in waiting for it), "<flow> <payload>". */
   after: z.string().optional(),
   /** "resume" step: the interrupted declaration, and what "start again" would begin with. */

@@ -25,6 +25,7 @@ import {
   toSummary,
 } from "./flow-nav.js";
 import { changeListReply, resumeReply, sameReply, summaryReply } from "./flow-screens.js";
+import { keepSecret } from "./flow-secrets.js";
 import { type Data, FLOW, nextQuestion, readData, stateOf } from "./flow-state.js";
 import { applies, FORM, FORM_VERSION, isOptional, type Question, questionById } from "./form.js";
 import { declarationOptions } from "./options.js";
@@ -49,8 +50,10 @@ function onQuestion(
     return accept(q, null, data, ctx, input);
   const outcome = interpret(q, input, data, ctx);
   switch (outcome.kind) {
-    case "value":
-      return accept(q, outcome.value, data, ctx, input);
+    case "value": {
+      const kept = keepSecret(q, outcome.value, data, ctx.loaded);
+      return accept(q, kept.value, kept.data, ctx, input);
+    }
     case "redraw":
       return {
         state: stateOf(state.step, outcome.data),
@@ -84,6 +87,7 @@ function onSummary(
           personId: data.personId,
           formVersion: FORM_VERSION,
           answers,
+          ...(data.idSealed ? { idSealed: data.idSealed } : {}),
           ...(data.after ? { next: followUp(data.after) } : {}),
         },
       ],

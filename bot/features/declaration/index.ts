@@ -14,11 +14,12 @@ import {
 } from "../../shared/people.js";
 import { loadSigningKeys, parseSigningKey } from "../../shared/qr/signing-keys.js";
 import { isValidAt, latestDeclaration } from "./declarations.js";
-import { deleteDraft, saveDraft } from "./drafts.js";
+import { deleteDraft, draftSealingKey, saveDraft } from "./drafts.js";
 import type {} from "./effects.js";
 import { createFamilyFlow } from "./family-flow.js";
 import { createDeclarationFlow } from "./flow.js";
 import type { WebLinkSource } from "./flow-load.js";
+import { revealIdNumber } from "./flow-secrets.js";
 import { declarationHome } from "./home.js";
 import { personalQrToken } from "./personal-qr.js";
 import { renderQrCardPdf } from "./qr-card.js";
@@ -27,6 +28,7 @@ import { cardLines, qrCaption } from "./replies.js";
 import { createDeclarationService, type DeclarationService } from "./web-service.js";
 
 /** What other features may use of the declaration: the latest one, its validity, the personal QR, the form's symptoms. */
+export { describeAnswers } from "./answers.js";
 export {
   type Declaration,
   isValidAt,
@@ -141,10 +143,13 @@ export function createDeclaration(deps: DeclarationFeatureDeps): {
         return undefined;
       },
       "declaration.submit": async (e, env) => {
+        const answers = e.idSealed
+          ? revealIdNumber(e.answers, e.idSealed, await draftSealingKey(env.tx, env.now))
+          : e.answers;
         const saved = await service.submit(env.tx, {
           userId: env.user.id,
           personId: e.personId,
-          answers: e.answers,
+          answers,
           now: env.now,
           ctx: env.ctx,
         });

@@ -3,6 +3,7 @@ import type { DbOrTx } from "../../../db/client.js";
 import { dailyReports } from "../../../db/schema/index.js";
 import type { I18n } from "../../core/i18n.js";
 import { text } from "../../core/replies.js";
+import { audit } from "../../shared/audit.js";
 import { localDay, localTime } from "../../shared/local-time.js";
 import { type ReportValues, reportValues, whoWithRoom } from "./format.js";
 import { groupManagerIds } from "./groups.js";
@@ -136,6 +137,16 @@ export async function saveReport(
           ),
       })),
     );
+    // The alert shows a member's health to each manager, as the digest does: audited the same way.
+    for (const userId of managers)
+      await audit(db, {
+        actorUserId: userId,
+        action: "monitoring.alert",
+        subjectUserIds: member.userId === null ? [] : [member.userId],
+        scope: { type: "group", id: String(group.id) },
+        detail: { reportId: report.id },
+        at: opts.now,
+      });
   }
   return { report, occasion, replaced: Boolean(before), alerted };
 }

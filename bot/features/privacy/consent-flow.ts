@@ -2,8 +2,9 @@ import { end, text } from "../../core/replies.js";
 import type { Flow, FlowState, Reply, StepContext } from "../../core/types.js";
 import type {} from "./effects.js";
 import type { NoticeTerms } from "./notice.js";
+import { CONSENT_FLOW, consentOptions } from "./options.js";
 
-export const CONSENT_FLOW = "consent";
+export { CONSENT_FLOW };
 
 /** Where the person was heading ("registration declare", "checkin cp_x"), carried on once they agree. */
 function heading(after: unknown): { flow: string; payload?: string } | undefined {
@@ -21,8 +22,8 @@ export function createConsentFlow(terms: NoticeTerms): Flow {
   const question = (ctx: StepContext): Reply =>
     text(ctx.t("privacy:notice.short", { ...terms }), {
       options: [
-        [{ id: `${CONSENT_FLOW}:agree`, label: ctx.t("privacy:notice.agree") }],
-        [{ id: `${CONSENT_FLOW}:full`, label: ctx.t("privacy:notice.full") }],
+        [{ id: consentOptions.build("agree"), label: ctx.t("privacy:notice.agree") }],
+        [{ id: consentOptions.build("full"), label: ctx.t("privacy:notice.full") }],
       ],
     });
   return {
@@ -33,12 +34,12 @@ export function createConsentFlow(terms: NoticeTerms): Flow {
     }),
     prompt: (_s: FlowState, ctx) => [question(ctx)],
     step(state, input, ctx) {
-      if (input.kind === "option" && input.data === `${CONSENT_FLOW}:agree`)
+      if (consentOptions.match(input, "agree"))
         return end([text(ctx.t("privacy:notice.agreed", { version: terms.version }), { edit: true })], {
           effects: [{ type: "privacy.consent", version: terms.version }],
           next: heading(state.data.after),
         });
-      if (input.kind === "option" && input.data === `${CONSENT_FLOW}:full`)
+      if (consentOptions.match(input, "full"))
         return { state, replies: [text(ctx.t("privacy:notice.text", { ...terms })), question(ctx)] };
       return { state, replies: [text(ctx.t("privacy:notice.useButton")), question(ctx)] };
     },

@@ -2,12 +2,17 @@ import { end, text } from "../../core/replies.js";
 import type { Flow, LoadEnv, StepContext } from "../../core/types.js";
 import { collectPersonalData, holdsAnything, type PersonalData } from "./collect.js";
 import type {} from "./effects.js";
+import { DELETE_FLOW, deleteOptions } from "./options.js";
 import { heldParagraphs, personalFiles } from "./summary.js";
 
 const load = (env: LoadEnv) => collectPersonalData(env.tx, env.user.id);
 const held = (ctx: StepContext<PersonalData>) => ctx.loaded;
 
-/** /mydata: everything held about the account and its dependents, as text and as files to download. */
+/**
+ * /mydata: everything held about the account and its dependents, as text and as files to download: JSON
+ * and a CSV of visits, or on Zalo (which carries PDF, DOC, DOCX and CSV files only) one readable PDF of it
+ * all and the same CSV. The PDF is drawn by an effect: rendering is not a pure step.
+ */
 export function createMyDataFlow(): Flow<PersonalData> {
   return {
     name: "mydata",
@@ -15,12 +20,14 @@ export function createMyDataFlow(): Flow<PersonalData> {
     load,
     start(ctx) {
       const d = held(ctx);
-      const summary = [
-        ctx.t("privacy:mydata.title"),
-        ...heldParagraphs(d, ctx),
-        ctx.t("privacy:mydata.howToDelete"),
-      ];
-      return end([text(summary.join("\n\n")), ...(holdsAnything(d) ? personalFiles(d, ctx) : [])]);
+      const summary = text(
+        [ctx.t("privacy:mydata.title"), ...heldParagraphs(d, ctx), ctx.t("privacy:mydata.howToDelete")].join(
+          "\n\n",
+        ),
+      );
+      if (!holdsAnything(d)) return end([summary]);
+      if (ctx.channel === "zalo") return end([summary], { effects: [{ type: "privacy.files" }] });
+      return end([summary, ...personalFiles(d, ctx)]);
     },
     step: (_s, _i, ctx) => end([text(ctx.t("common:staleButton"))]),
     prompt: () => [],
@@ -32,25 +39,24 @@ export function createDeleteFlow(): Flow<PersonalData> {
   const question = (ctx: StepContext<PersonalData>) =>
     text([...heldParagraphs(held(ctx), ctx), ctx.t("privacy:mydata.confirmDelete")].join("\n\n"), {
       options: [
-        [{ id: "delete:yes", label: ctx.t("privacy:mydata.buttons.yes") }],
-        [{ id: "delete:no", label: ctx.t("privacy:mydata.buttons.no") }],
+        [{ id: deleteOptions.build("yes"), label: ctx.t("privacy:mydata.buttons.yes") }],
+        [{ id: deleteOptions.build("no"), label: ctx.t("privacy:mydata.buttons.no") }],
       ],
     });
   return {
-    name: "delete",
+    name: DELETE_FLOW,
     commands: ["delete"],
     load,
     start(ctx) {
       if (!holdsAnything(held(ctx))) return end([text(ctx.t("privacy:mydata.nothingToDelete"))]);
-      return { state: { flow: "delete", step: "confirm", data: {} }, replies: [question(ctx)] };
+      return { state: { flow: DELETE_FLOW, step: "confirm", data: {} }, replies: [question(ctx)] };
     },
     step(state, input, ctx) {
-      if (input.kind === "option" && input.data === "delete:yes")
+      if (deleteOptions.match(input, "yes"))
         return end([text(ctx.t("privacy:mydata.deleting"), { edit: true })], {
           effects: [{ type: "privacy.erase" }],
         });
-      if (input.kind === "option" && input.data === "delete:no")
-        return end([text(ctx.t("privacy:mydata.kept"), { edit: true })]);
+      if (deleteOptions.match(input, "no")) return end([text(ctx.t("privacy:mydata.kept"), { edit: true })]);
       return { state, replies: [text(ctx.t("declaration:errors.useButtons")), question(ctx)] };
     },
     prompt: (_s, ctx) => [question(ctx)],

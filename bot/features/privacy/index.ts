@@ -1,12 +1,15 @@
 import type { Feature } from "../../core/engine.js";
 import { text } from "../../core/replies.js";
 import { recordConsent } from "../../shared/users.js";
+import { collectPersonalData } from "./collect.js";
 import { CONSENT_FLOW, createConsentFlow, createNoticeFlow } from "./consent-flow.js";
 import type {} from "./effects.js";
 import { eraseEverything } from "./erase.js";
 import { erasedText } from "./erased-reply.js";
 import { createDeleteFlow, createMyDataFlow } from "./flows.js";
+import { personalDataPdf } from "./mydata-pdf.js";
 import { NOTICE_VERSION, type NoticeTerms } from "./notice.js";
+import { visitsCsv } from "./summary.js";
 
 export { collectPersonalData, type PersonalData } from "./collect.js";
 export { type ErasureSummary, eraseEverything } from "./erase.js";
@@ -40,6 +43,10 @@ export function privacyFeature(deps: PrivacyFeatureDeps): Feature {
       "privacy.consent": async (e, env) => {
         await recordConsent(env.tx, env.user.id, e.version, env.now);
         return undefined;
+      },
+      "privacy.files": async (_e, env) => {
+        const d = await collectPersonalData(env.tx, env.user.id);
+        return [await personalDataPdf(d, env.ctx), visitsCsv(d, env.ctx)];
       },
       "privacy.erase": async (_e, env) => {
         const summary = await eraseEverything(env.tx, env.user.id, env.now, deps.timeZone);

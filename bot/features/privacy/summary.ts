@@ -158,33 +158,45 @@ export function personalFiles(d: PersonalData, ctx: StepContext): Reply[] {
     })),
     traces: d.traces.map((x) => ({ as: x.as, degree: x.degree, at: iso(x.at), place: x.placeName })),
   };
-  const t = ctx.t;
-  const header = ["person", "place", "address", "in", "out", "method"].map((k) =>
-    t(`privacy:mydata.csv.${k}`),
-  );
-  const at = (x: Date | null) => (x ? formatLocal(x, ctx.timeZone) : "");
-  const rows = json.visits.map((v, i) => [
-    v.person ?? "",
-    v.place,
-    v.address,
-    at(d.visits[i]?.checkedInAt ?? null),
-    at(d.visits[i]?.checkedOutAt ?? null),
-    v.method,
-  ]);
   return [
     {
       kind: "document",
       bytes: new TextEncoder().encode(JSON.stringify(json, null, 2)),
       fileName: "du-lieu-ca-nhan.json",
       mimeType: "application/json",
-      caption: t("privacy:mydata.fileCaption"),
+      caption: ctx.t("privacy:mydata.fileCaption"),
     },
-    {
-      kind: "document",
-      bytes: new Uint8Array(toCsv([header, ...rows])),
-      fileName: "luot-ra-vao.csv",
-      mimeType: "text/csv",
-      caption: t("privacy:mydata.visitsCaption"),
-    },
+    visitsCsv(d, ctx),
   ];
+}
+
+/** Whose a visit was: the account holder's own, else the dependent's name. */
+export function visitorName(d: PersonalData, personId: number | null): string {
+  const people = d.account.people;
+  if (personId) return people.find((p) => p.person.id === personId)?.person.fullName ?? "";
+  return people.find((p) => p.person.kind === "self")?.person.fullName ?? "";
+}
+
+/** The visits as CSV, headers in the person's language, times local. */
+export function visitsCsv(d: PersonalData, ctx: StepContext): Reply {
+  const t = ctx.t;
+  const header = ["person", "place", "address", "in", "out", "method"].map((k) =>
+    t(`privacy:mydata.csv.${k}`),
+  );
+  const at = (x: Date | null) => (x ? formatLocal(x, ctx.timeZone) : "");
+  const rows = d.visits.map((v) => [
+    visitorName(d, v.personId),
+    v.place,
+    v.address,
+    at(v.checkedInAt),
+    at(v.checkedOutAt),
+    v.method,
+  ]);
+  return {
+    kind: "document",
+    bytes: new Uint8Array(toCsv([header, ...rows])),
+    fileName: "luot-ra-vao.csv",
+    mimeType: "text/csv",
+    caption: t("privacy:mydata.visitsCaption"),
+  };
 }

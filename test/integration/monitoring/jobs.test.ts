@@ -11,6 +11,7 @@ import { groupStatus } from "../../../bot/features/monitoring/status.js";
 import { findOrCreateUser, setUserLang, setUserPhone } from "../../../bot/shared/users.js";
 import type { Database } from "../../../db/client.js";
 import {
+  auditLog,
   chatReachability,
   dailyReports,
   monitoringGroups,
@@ -158,6 +159,15 @@ describe("the digest and the status", () => {
     const at = hanoi(2, "08:00");
     expect(await runDigest(deps(), at)).toEqual({ groups: 1, queued: 1 });
     expect(await runDigest(deps(), at)).toEqual({ groups: 1, queued: 0 });
+    // Audited once (the second run queued nothing): the manager saw the three members it names.
+    const audited = await database.db.select().from(auditLog).where(eq(auditLog.action, "monitoring.digest"));
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toMatchObject({
+      actorUserId: managerId,
+      scopeType: "group",
+      scopeId: String(group.id),
+    });
+    expect([...(audited[0]!.subjectUserIds ?? [])].sort()).toEqual(members.map((m) => m.userId).sort());
     const [digest] = await queued(database.db, "digest:");
     expect(digest).toMatchObject({
       chatId: managerChat,

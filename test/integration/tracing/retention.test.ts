@@ -12,6 +12,7 @@ import {
   processedUpdates,
   traceContacts,
   traces,
+  visitDisputes,
   visits,
 } from "../../../db/schema/index.js";
 import { type FreshDatabase, freshDatabase } from "../../support/db.js";
@@ -79,6 +80,16 @@ beforeAll(async () => {
       autoCheckoutAt: new Date(at.getTime() + 3600_000),
       checkedOutAt: new Date(at.getTime() + 600_000),
       endedHow: "manual" as const,
+    })),
+  );
+  // Refused check-ins by phone: of visits made 22 days and 1 day ago (refused the same day).
+  await db.insert(visitDisputes).values(
+    [22, 1].map((days, i) => ({
+      checkpointId: cp.id,
+      visitId: 9000 + i,
+      staffUserId: manager,
+      checkedInAt: ago(days),
+      disputedAt: ago(days, 600_000),
     })),
   );
   // Monitoring: groups closed 15 and 13 days ago; in an open group, members ended 20 and 3 days ago.
@@ -161,6 +172,7 @@ describe("the retention job", () => {
     expect((await db.select().from(visits)).map((v) => v.checkedInAt.getTime()).sort()).toEqual(
       [ago(21, 60_000), ago(1)].map((d) => d.getTime()).sort(),
     );
+    expect((await db.select().from(visitDisputes)).map((d) => d.visitId)).toEqual([9001]);
     expect((await db.select().from(monitoringGroups)).map((g) => g.name).sort()).toEqual(["open", "recent"]);
     expect(await db.select().from(monitoringMembers)).toHaveLength(2);
     expect((await db.select().from(processedUpdates)).map((u) => u.updateId)).toEqual(["2"]);

@@ -22,7 +22,7 @@ const RULES: { name: string; pattern: RegExp }[] = [
 ];
 
 /** Folders under review for another change: they must still break a rule (else take them off this list). */
-const PENDING = ["bot/features/privacy/"];
+const PENDING: string[] = [];
 
 /** Code only: comments say why, and may quote an id. */
 const code = (line: string) => line.replace(/(^|\s)\/\/.*$/, "").replace(/^\s*(\/\*\*?|\*).*$/, "");

@@ -3,17 +3,19 @@ import type { StepResult } from "../../../bot/core/types.js";
 import { deriveStatus, initials } from "../../../bot/features/declaration/answers.js";
 import { createDeclarationFlow } from "../../../bot/features/declaration/flow.js";
 import { parseDeclarePayload } from "../../../bot/features/declaration/flow-load.js";
+import { revealIdNumber } from "../../../bot/features/declaration/flow-secrets.js";
 import { type Answers, FORM, questionById } from "../../../bot/features/declaration/form.js";
 import { i18n, stepContext } from "../../support/context.js";
 import {
   allText,
-  baDinh,
   buttons,
   drive,
   declarationFlow as flow,
+  loadedFor,
   option,
   replyText,
   startLoad,
+  testSealingKey,
   typed,
   validInput,
 } from "../../support/declaration.js";
@@ -74,9 +76,31 @@ describe("declaration flow: a first declaration", () => {
     expect(done.effects).toEqual([
       expect.objectContaining({ type: "declaration.submit", personId: null, formVersion: 1 }),
     ]);
-    const submitted = done.effects?.[0]?.type === "declaration.submit" ? done.effects[0].answers : {};
-    expect(submitted).toMatchObject({ fullName: "Nguyễn Văn An", birthYear: 1985, idNumber: "001203012345" });
+    const effect = done.effects?.[0];
+    const submitted = effect?.type === "declaration.submit" ? effect.answers : {};
+    expect(submitted).toMatchObject({ fullName: "Nguyễn Văn An", birthYear: 1985, idNumber: "•••••••••345" });
     expect(deriveStatus(submitted)).toBe("green");
+    // The number itself rides sealed beside its mask, and the submit opens it with the drafts' key.
+    const sealed = effect?.type === "declaration.submit" ? effect.idSealed : undefined;
+    expect(sealed).toBeTypeOf("string");
+    expect(sealed).not.toContain("001203012345");
+    expect(revealIdNumber(submitted, sealed, testSealingKey).idNumber).toBe("001203012345");
+    expect(revealIdNumber(submitted, sealed, Buffer.alloc(32, 1)).idNumber).toBe("•••••••••345");
+  });
+
+  it("keeps a typed ID or insurance number out of the conversation state, masked", () => {
+    const r = answerUntil(start(), "province");
+    const state = JSON.stringify(r.state);
+    expect(state).not.toContain("001203012345");
+    expect(answers(r)).toMatchObject({ idNumber: "•••••••••345", insuranceNo: "••••••••••••789" });
+    expect(JSON.stringify(r.effects)).not.toContain("001203012345");
+    expect(JSON.stringify(r.effects)).not.toContain("DN4010123456789");
+    // Back to the question and Keep: the mask stays, and so does what was sealed with it.
+    const back = drive(ctx, r, [option("declaration:back"), option("declaration:back")]);
+    expect(back.state?.step).toBe("q.idNumber");
+    const kept = drive(ctx, back, [option("declaration:keep")]);
+    expect(answers(kept).idNumber).toBe("•••••••••345");
+    expect(kept.state?.data.idSealed).toBe(r.state?.data.idSealed);
   });
 
   it("keeps a draft of every answer given", () => {
@@ -158,7 +182,7 @@ describe("declaration flow: a first declaration", () => {
     expect(answers(next)).toMatchObject({
       nationality: "other",
       nationalityOther: "Pháp",
-      idNumber: "18AB12345",
+      idNumber: "••••••345",
     });
   });
 
@@ -350,8 +374,8 @@ describe("declaration flow: summary, repeat and resume", () => {
       let r = withCheckin.start({ ...ctx, loaded: startLoad() }, payload);
       while (r.state?.step.startsWith("q.")) {
         const q = questionById(r.state.step.slice(2))!;
-        const loaded = q.type === "commune" ? baDinh : undefined;
-        r = withCheckin.step(r.state, validInput(q, answers(r)), { ...ctx, loaded });
+        const input = validInput(q, answers(r));
+        r = withCheckin.step(r.state, input, { ...ctx, loaded: loadedFor(r.state.step, input) });
       }
       return withCheckin.step(r.state!, option("declaration:confirm"), ctx).effects?.[0];
     };
