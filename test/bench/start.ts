@@ -90,7 +90,16 @@ async function sample(fake: FakeTelegram, cmd: Command, env: Record<string, stri
       LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "ignore", "pipe"],
+    // Its own process group: `npm start` runs the bot as a grandchild, which must stop with it.
+    detached: true,
   });
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      child.kill(sig);
+    }
+  };
   let stderr = "";
   child.stderr.on("data", (d) => {
     stderr += String(d);
@@ -112,8 +121,8 @@ async function sample(fake: FakeTelegram, cmd: Command, env: Record<string, stri
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     return { readyMs, rssMb: rssMb(worker(child.pid!)) };
   } finally {
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    signal("SIGTERM");
+    const timer = setTimeout(() => signal("SIGKILL"), 10_000);
     await exited;
     clearTimeout(timer);
   }
