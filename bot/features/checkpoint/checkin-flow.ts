@@ -1,5 +1,6 @@
 import { end, text } from "../../core/replies.js";
 import type { Flow, Input, LoadEnv, StepContext, StepResult } from "../../core/types.js";
+import { qrImageOf } from "../../shared/qr/photo-input.js";
 import { selfDeclaredValidSql } from "../declaration/index.js";
 import { CHECKPOINT_LINK_PREFIX, checkpointForCheckin, normalizeShortCode } from "./checkpoints.js";
 import type {} from "./effects.js";
@@ -90,8 +91,6 @@ export function createCheckoutFlow(): Flow {
   return { name: "checkout", commands: ["checkout"], start: run, step: run, prompt: () => [] };
 }
 
-const IMAGE = /^image\/(jpeg|png|webp)$/;
-
 /**
  * Input with no flow active that belongs to check-in: the Check out button, a typed short code, a photo
  * (or an image sent as a file) of a QR, a PDF sent instead of a photo. Other files are left to others.
@@ -105,13 +104,12 @@ export function checkinIdle(input: Input, ctx: StepContext): StepResult | null {
     const code = normalizeShortCode(input.text);
     return code ? end([], { next: { flow: CHECKIN_FLOW, payload: typedPayload(code) } }) : null;
   }
-  if (input.kind === "photo")
-    return end([], { effects: [{ type: "checkpoint.photo", fileRef: input.fileRef, size: input.size }] });
-  if (input.kind === "document") {
-    if (input.mimeType && IMAGE.test(input.mimeType))
-      return end([], { effects: [{ type: "checkpoint.photo", fileRef: input.fileRef, size: input.size }] });
-    if (input.mimeType === "application/pdf" || /\.pdf$/i.test(input.fileName ?? ""))
-      return end([text(ctx.t("checkpoint:photo.pdf"))]);
-  }
+  const image = qrImageOf(input);
+  if (image) return end([], { effects: [{ type: "checkpoint.photo", ...image }] });
+  if (
+    input.kind === "document" &&
+    (input.mimeType === "application/pdf" || /\.pdf$/i.test(input.fileName ?? ""))
+  )
+    return end([text(ctx.t("checkpoint:photo.pdf"))]);
   return null;
 }
