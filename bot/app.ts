@@ -249,6 +249,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         logger,
         metrics,
         clock,
+        rateLimit: config.rateLimit,
       });
       routes.set(ZALO_WEBHOOK_PATH, zalo.webhook);
       // Pushed before the HTTP server's stop, so it runs after it: no new events, then the last ones finish.
