@@ -158,6 +158,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         dailyCap: config.checkinDailyCap,
         decoder,
         notes: [safetyVenueNotes(), riskVenueNotes()],
+        timeZone: config.timeZone,
       }),
       safetyFeature({ validDays: config.safety.validDays }),
       riskFeature({ i18n, matrix: config.riskMatrix }),
