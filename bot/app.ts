@@ -14,7 +14,6 @@ import { createZaloOutboxTransport } from "./channels/zalo/outbox-transport.js";
 import { createEngine, type Engine } from "./core/engine.js";
 import { createI18n } from "./core/i18n.js";
 import { withPhoneListeners } from "./core/phone-listeners.js";
-import { PREFETCH_MAX_BYTES } from "./core/prefetch.js";
 import { accountFeature } from "./features/account/index.js";
 import { checkpointFeature } from "./features/checkpoint/index.js";
 import { createDeclaration } from "./features/declaration/index.js";
@@ -36,6 +35,7 @@ import { markReachable } from "./platform/outbox/enqueue.js";
 import { ensureAdminUnits } from "./shared/admin-units.js";
 import { createLinks } from "./shared/links.js";
 import { createQrDecoderPool } from "./shared/qr/decode-pool.js";
+import { decodeAhead } from "./shared/qr/photo-input.js";
 import { publishKeys } from "./shared/qr/published-keys.js";
 import { loadSigningKeys } from "./shared/qr/signing-keys.js";
 import { TOKEN_PREFIX } from "./shared/qr/token.js";
@@ -154,6 +154,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     workers: config.qrDecode.workers,
     queue: config.qrDecode.queue,
     maxPixels: config.qrDecode.megapixels * 1_000_000,
+    onDecode: (when) => metrics.inc(`qr_decodes_${when}_total`),
   });
   const engine = createEngine({
     db: database.db,
@@ -173,6 +174,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         dailyCap: config.checkinDailyCap,
         decoder,
         notes: [safetyVenueNotes(), riskVenueNotes()],
+        timeZone: config.timeZone,
       }),
       safetyFeature({ validDays: config.safety.validDays }),
       riskFeature({ i18n, matrix: config.riskMatrix }),
@@ -195,12 +197,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     timeZone: config.timeZone,
     logger,
     onInbound: (tx, channel, chatId) => markReachable(tx, channel, chatId),
-    // A photo is decoded in a worker before the transaction; the effect that reads it gets the result.
-    beforeTransaction: async (input, files) => {
-      if (input.kind !== "photo" || !files) return;
-      const bytes = await files.fetch(input.fileRef, PREFETCH_MAX_BYTES).catch(() => undefined);
-      if (bytes) await decoder.prepare(bytes);
-    },
+    // A photo or an image file is decoded in a worker before the transaction; the effect gets the result.
+    beforeTransaction: decodeAhead(decoder),
   });
 
   const routes = new Map<string, RouteHandler>();
@@ -273,6 +271,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         logger,
         metrics,
         clock,
+        rateLimit: config.rateLimit,
       });
       routes.set(ZALO_WEBHOOK_PATH, zalo.webhook);
       // Pushed before the HTTP server's stop, so it runs after it: no new events, then the last ones finish.

@@ -9,13 +9,9 @@
  * receives them (begin and commit included). Run alone with `npx tsx test/bench/checkin.ts [updates]`; PGlite in a temp directory, or PostgreSQL
  * when DATABASE_URL is set (it creates and drops its own database).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { sql } from "drizzle-orm";
 import { Bot } from "grammy";
-import postgres from "postgres";
 import { createCheckpoint } from "../../bot/features/checkpoint/checkpoints.js";
 import { NOTICE_VERSION } from "../../bot/features/privacy/index.js";
 import { main } from "../../bot/main.js";
@@ -23,6 +19,7 @@ import { findOrCreateUser, recordConsent, setUserLang, setUserPhone } from "../.
 import type { Db } from "../../db/client.js";
 import { visits } from "../../db/schema/index.js";
 import { type FakeTelegram, serveWebhook, startFakeTelegram } from "../fake-telegram/index.js";
+import { benchDatabase } from "./bench-bot.js";
 import { declareFor, freePort } from "./checkin-seed.js";
 
 export interface BenchCheckinOptions {
@@ -248,31 +245,6 @@ async function minimalSide(
   }
 }
 
-async function databaseEnv(url: string | undefined, prefix = "hb") {
-  const dataDir = mkdtempSync(join(tmpdir(), "hb-bench-checkin-"));
-  if (!url)
-    return {
-      env: { DATA_DIR: dataDir },
-      kind: "pglite" as const,
-      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
-    };
-  const name = `${prefix}_bench_checkin_${process.pid}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    env: { DATA_DIR: dataDir, DATABASE_URL: u.toString() },
-    kind: "postgres" as const,
-    drop: async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 async function seed(
   db: Db,
   residents: number,
@@ -316,7 +288,7 @@ export async function benchCheckin(opts: BenchCheckinOptions = {}): Promise<Benc
   // half-load run and the warm-up.
   const residentCount = opts.residents ?? Math.max(200, Math.ceil((count * 2.2) / 20));
   const fake = await startFakeTelegram({ ackTimeoutMs: 30_000 });
-  const database = await databaseEnv(opts.databaseUrl, opts.databasePrefix);
+  const database = await benchDatabase(opts.databaseUrl, "checkin", opts.databasePrefix);
   const warmCount = Math.max(20, Math.floor(count / 10));
   try {
     const echoUpdates = plan(

@@ -12,6 +12,7 @@ const BENCHES: Record<string, string> = {
   "scale-out": "scale-out.ts",
   start: "start.ts",
   "heavy-photos": "heavy-photos.ts",
+  flood: "flood.ts",
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

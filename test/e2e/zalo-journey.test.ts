@@ -73,6 +73,8 @@ describe("a resident's whole journey on Zalo", () => {
       LOG_LEVEL: "info",
       TERMINAL_CHAT: "off",
       TZ_REPORTING: TZ,
+      // A scripted person answers far faster than people do: the per-chat limit is tested in zalo.test.ts.
+      RATE_LIMIT_BURST: "1000",
     };
     const logDestination = new Writable({
       write(chunk, _enc, cb) {

@@ -2,6 +2,7 @@ import { Writable } from "node:stream";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../bot/app.js";
+import { createI18n } from "../../bot/core/i18n.js";
 import { main } from "../../bot/main.js";
 import { identities, processedUpdates, users, zaloInteractions, zaloTokens } from "../../db/schema/index.js";
 import {
@@ -25,7 +26,16 @@ describe("the bot on Zalo", () => {
   const logs: string[] = [];
 
   async function start() {
-    const env = { ...db.env, ...fake.env, PORT: "0", LOG_LEVEL: "info", TERMINAL_CHAT: "off" };
+    const env = {
+      ...db.env,
+      ...fake.env,
+      PORT: "0",
+      LOG_LEVEL: "info",
+      TERMINAL_CHAT: "off",
+      // The defaults, stated: each test's person sends fewer than 8 events, the flood test far more.
+      RATE_LIMIT_BURST: "8",
+      RATE_LIMIT_PER_MINUTE: "30",
+    };
     const logDestination = new Writable({
       write(chunk, _enc, cb) {
         logs.push(String(chunk));
@@ -174,6 +184,39 @@ describe("the bot on Zalo", () => {
     expect(texts(await u.text("/help"))[0]).toContain("/lang");
     expect(logs.join("")).toContain("zalo replies failed");
   });
+
+  it("limits a flooding chat as Telegram does: one 'slow down', the excess dropped before the database", async () => {
+    const flooder = user();
+    const bystander = user();
+    await bystander.follow();
+    const metric = async (name: string) => {
+      const body = await (await fetch(`http://127.0.0.1:${app.http?.port}/metrics`)).text();
+      return Number(new RegExp(`^healthbot_${name} (\\d+)$`, "m").exec(body)?.[1] ?? 0);
+    };
+    const claimed = async () => (await app.database.db.select().from(processedUpdates)).length;
+    const limitedBefore = await metric("zalo_updates_rate_limited_total");
+    const claimedBefore = await claimed();
+    const started = Date.now();
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      statuses.push((await poster.text(flooder.id, `tin nhắn ${i}`)).status);
+      if (i % 20 === 10) expect(texts(await bystander.text("/help"))[0]).toContain("/lang");
+    }
+    await app.zalo!.settled();
+    const seconds = (Date.now() - started) / 1000;
+    // Every delivery is acknowledged, so Zalo sends none of them again.
+    expect(statuses).toEqual(Array(60).fill(200));
+    const limited = (await metric("zalo_updates_rate_limited_total")) - limitedBefore;
+    const handled = 60 - limited;
+    // A burst of 8, then one every 2 s.
+    expect(handled).toBeGreaterThanOrEqual(8);
+    expect(handled).toBeLessThanOrEqual(8 + Math.ceil(seconds / 2) + 1);
+    // Only the handled events (and the bystander's three) reached the database.
+    expect((await claimed()) - claimedBefore).toBe(handled + 3);
+    const slowDown = createI18n().t("vi")("common:slowDown");
+    expect(texts(flooder.messages()).filter((x) => x === slowDown)).toHaveLength(1);
+    expect(texts(bystander.messages())).not.toContain(slowDown);
+  }, 60_000);
 
   it("keeps the rotated tokens across a restart with the same environment", async () => {
     expect(fake.tokens.refreshes).toBeGreaterThan(0);

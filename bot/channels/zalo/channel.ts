@@ -7,6 +7,7 @@ import type { FileSource, Reply } from "../../core/types.js";
 import type { Config } from "../../platform/config.js";
 import type { RouteHandler } from "../../platform/http.js";
 import type { Metrics } from "../../platform/metrics.js";
+import { createRateLimiter, type RateLimiterOptions } from "../../platform/rate-limit.js";
 import { checkZaloWindow, recordZaloInteraction } from "../../shared/zalo-interactions.js";
 import { createZaloClient, refreshZaloTokens, ZaloApiError, type ZaloClient } from "./client.js";
 import type { ZaloEvent } from "./events.js";
@@ -34,6 +35,8 @@ export interface ZaloChannelDeps {
   backoffMs?: number[];
   /** How often the token is checked for an early refresh, so it never lapses while no one writes. */
   tokenCheckMs?: number;
+  /** Inbound events per chat (RATE_LIMIT_*), as on Telegram; unset: no limit. */
+  rateLimit?: RateLimiterOptions;
 }
 
 /** What an outbox transport returns for one send. */
@@ -90,7 +93,32 @@ export async function startZaloChannel(deps: ZaloChannelDeps): Promise<ZaloChann
   });
   const inflight = new Set<Promise<void>>();
 
+  const limiter = deps.rateLimit && createRateLimiter(deps.rateLimit);
+
+  /**
+   * An event over the chat's limit is answered 200 (Zalo must not send it again) and dropped before it
+   * touches the database; the first of a burst gets one "please slow down", in the default language since
+   * looking the person's up would cost the very statement the limit saves.
+   */
+  function limited(event: ZaloEvent): { committed: Promise<"stored"> } | null {
+    const verdict = limiter?.take(event.userId, Date.now()) ?? "handle";
+    if (verdict === "handle") return null;
+    metrics.inc("zalo_updates_rate_limited_total");
+    if (verdict === "warn") {
+      log.info({ zalo_update: event.updateId }, "rate limited");
+      const task = client.sendMessage(event.userId, { text: engine.t(DEFAULT_LANG)("common:slowDown") }).then(
+        () => {},
+        (err) => log.warn({ err }, "could not send the slow-down notice"),
+      );
+      inflight.add(task);
+      void task.finally(() => inflight.delete(task));
+    }
+    return { committed: Promise.resolve("stored") };
+  }
+
   function handle(event: ZaloEvent): { committed: Promise<"stored" | "retry" | "failed"> } {
+    const dropped = limited(event);
+    if (dropped) return dropped;
     const elog = log.child({ zalo_update: event.updateId });
     let markCommitted: (outcome: "stored" | "retry" | "failed") => void = () => {};
     const committed = new Promise<"stored" | "retry" | "failed">((resolve) => (markCommitted = resolve));

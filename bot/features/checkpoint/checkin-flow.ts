@@ -1,9 +1,13 @@
 import { end, text } from "../../core/replies.js";
 import type { Flow, Input, LoadEnv, StepContext, StepResult } from "../../core/types.js";
+import { isoDay, localDate } from "../../shared/local-time.js";
+import { qrImageOf } from "../../shared/qr/photo-input.js";
 import { selfDeclaredValidSql } from "../declaration/index.js";
 import { CHECKPOINT_LINK_PREFIX, checkpointForCheckin } from "./checkpoints.js";
 import type {} from "./effects.js";
 import { CHECKIN_FLOW, checkinOptions } from "./options.js";
+import { checkinNoteLines, checkinNotesSql, type VenueNotes } from "./venue-notes.js";
+import { type CheckinState, checkinCountSince, checkinStateSql, userVisitor } from "./visits.js";
 
 export { CHECKIN_FLOW };
 
@@ -28,6 +32,15 @@ interface Loaded {
   checkpoint: { id: number; name: string; stayMinutes: number } | null;
   method: Method;
   declared: boolean;
+  state?: CheckinState;
+  notes: unknown[];
+}
+
+export interface CheckinFlowDeps {
+  /** Check-ins a person may make by themselves per local day; null: no cap. */
+  cap: number | null;
+  timeZone: string;
+  notes: VenueNotes[];
 }
 
 function parsePayload(payload: string): { method: Method; code: string } | null {
@@ -38,20 +51,35 @@ function parsePayload(payload: string): { method: Method; code: string } | null 
   return null;
 }
 
-/** The checkpoint and whether the visitor's declaration is valid, in one statement. */
-async function load(env: LoadEnv): Promise<Loaded> {
+/**
+ * The checkpoint, whether the visitor's declaration is valid, the visitor's open visit (locked) and today's
+ * count, and the venue notes' data: one statement.
+ */
+async function load(env: LoadEnv, deps: CheckinFlowDeps): Promise<Loaded> {
   const parsed = parsePayload(env.payload ?? "");
   const method = parsed?.method ?? "link";
-  if (!parsed) return { checkpoint: null, method, declared: false };
+  if (!parsed) return { checkpoint: null, method, declared: false, notes: [] };
+  const { now } = env;
   const found = await checkpointForCheckin(
     env.tx,
     parsed.method === "code" ? { shortCode: parsed.code } : { code: parsed.code },
-    selfDeclaredValidSql(env.user.id, env.now),
+    (cp) => ({
+      declared: selfDeclaredValidSql(env.user.id, now),
+      state: checkinStateSql(
+        userVisitor(env.user.id).key,
+        now,
+        checkinCountSince(now, deps.timeZone, deps.cap),
+      ),
+      notes: checkinNotesSql(deps.notes, cp, { now, today: isoDay(localDate(now, deps.timeZone)) }),
+    }),
   );
+  if (!found) return { checkpoint: null, method, declared: false, notes: [] };
   return {
-    checkpoint: found && { id: found.id, name: found.name, stayMinutes: found.stayMinutes },
+    checkpoint: { id: found.id, name: found.name, stayMinutes: found.stayMinutes },
     method,
-    declared: found?.extra === true,
+    declared: found.extra.declared === true,
+    state: found.extra.state,
+    notes: found.extra.notes,
   };
 }
 
@@ -59,11 +87,11 @@ async function load(env: LoadEnv): Promise<Loaded> {
  * `/start cp_<code>` (and a decoded poster photo, and a typed short code): someone who has not declared yet
  * is taken through the declaration first, and comes back here when it is sent.
  */
-export function createCheckinFlow(): Flow<Loaded> {
+export function createCheckinFlow(deps: CheckinFlowDeps): Flow<Loaded> {
   return {
     name: CHECKIN_FLOW,
     requiresPhone: true,
-    load,
+    load: (env) => load(env, deps),
     start(ctx, payload) {
       const l = ctx.loaded;
       if (!l.checkpoint) {
@@ -77,7 +105,17 @@ export function createCheckinFlow(): Flow<Loaded> {
       }
       const { id, name, stayMinutes } = l.checkpoint;
       return end([], {
-        effects: [{ type: "checkpoint.checkin", checkpointId: id, name, stayMinutes, method: l.method }],
+        effects: [
+          {
+            type: "checkpoint.checkin",
+            checkpointId: id,
+            name,
+            stayMinutes,
+            method: l.method,
+            state: l.state,
+            notes: checkinNoteLines(deps.notes, l.notes, ctx),
+          },
+        ],
       });
     },
     step: () => end([]),
@@ -91,8 +129,6 @@ export function createCheckoutFlow(): Flow {
   return { name: "checkout", commands: ["checkout"], start: run, step: run, prompt: () => [] };
 }
 
-const IMAGE = /^image\/(jpeg|png|webp)$/;
-
 /**
  * Input with no flow active that belongs to check-in: the Check out and Not me buttons (these two work
  * mid-conversation too), a photo (or an image sent as a file) of a QR, a PDF sent instead of a photo.
@@ -105,13 +141,12 @@ export function checkinIdle(input: Input, ctx: StepContext): StepResult | null {
     const notMe = checkinOptions.match(input, "notme");
     return notMe ? end([], { effects: [{ type: "checkpoint.notMe", visitId: notMe[0] }] }) : null;
   }
-  if (input.kind === "photo")
-    return end([], { effects: [{ type: "checkpoint.photo", fileRef: input.fileRef, size: input.size }] });
-  if (input.kind === "document") {
-    if (input.mimeType && IMAGE.test(input.mimeType))
-      return end([], { effects: [{ type: "checkpoint.photo", fileRef: input.fileRef, size: input.size }] });
-    if (input.mimeType === "application/pdf" || /\.pdf$/i.test(input.fileName ?? ""))
-      return end([text(ctx.t("checkpoint:photo.pdf"))]);
-  }
+  const image = qrImageOf(input);
+  if (image) return end([], { effects: [{ type: "checkpoint.photo", ...image }] });
+  if (
+    input.kind === "document" &&
+    (input.mimeType === "application/pdf" || /\.pdf$/i.test(input.fileName ?? ""))
+  )
+    return end([text(ctx.t("checkpoint:photo.pdf"))]);
   return null;
 }

@@ -146,15 +146,21 @@ export async function checkpointByShortCode(db: DbOrTx, typed: string): Promise<
   return row ?? null;
 }
 
+/** What each of `extra`'s expressions reads. */
+export type ReadValues<E extends Record<string, SQL<unknown>>> = {
+  [K in keyof E]: E[K] extends SQL<infer T> ? T : never;
+};
+
 /**
- * A checkpoint by its poster code or a typed short code, with one more value read in the same statement
- * (`extra`, e.g. whether the visitor may check in), so that a check-in costs one round trip less.
+ * A checkpoint by its poster code or a typed short code, with more values read in the same statement
+ * (`extra`: expressions over the checkpoint's row, e.g. whether the visitor may check in, the visitor's open
+ * visit, the venue notes), so that a check-in costs one round trip for all of them.
  */
-export async function checkpointForCheckin<T>(
+export async function checkpointForCheckin<E extends Record<string, SQL<unknown>>>(
   db: DbOrTx,
   by: { code: string } | { shortCode: string },
-  extra: SQL<T>,
-): Promise<{ id: number; name: string; stayMinutes: number; extra: T } | null> {
+  extra: (cp: typeof checkpoints) => E,
+): Promise<{ id: number; name: string; stayMinutes: number; extra: ReadValues<E> } | null> {
   const where =
     "code" in by
       ? isCheckpointCode(by.code)
@@ -166,10 +172,15 @@ export async function checkpointForCheckin<T>(
         })();
   if (!where) return null;
   const [row] = await db
-    .select({ id: checkpoints.id, name: checkpoints.name, stayMinutes: checkpoints.stayMinutes, extra })
+    .select({
+      id: checkpoints.id,
+      name: checkpoints.name,
+      stayMinutes: checkpoints.stayMinutes,
+      extra: extra(checkpoints),
+    })
     .from(checkpoints)
     .where(where);
-  return row ?? null;
+  return (row as { id: number; name: string; stayMinutes: number; extra: ReadValues<E> } | undefined) ?? null;
 }
 
 /** New code and short code: every poster printed before stops working. Managers only. */

@@ -1,4 +1,5 @@
 import type { CheckpointKind } from "./checkpoints.js";
+import type { CheckinState } from "./visits.js";
 
 /** Effects of the checkpoint feature, run by index.ts inside the update's transaction. */
 declare module "../../core/types.js" {
@@ -13,12 +14,18 @@ declare module "../../core/types.js" {
       kind: CheckpointKind;
       stayMinutes: number;
     };
-    /** The visitor checks themselves in (the checkpoint was read by the flow's load, in the same transaction). */
+    /**
+     * The visitor checks themselves in. The flow's load read, in one statement of the same transaction, the
+     * checkpoint, the visitor's state (open visit, locked, and today's count) and the venue notes' lines.
+     */
     "checkpoint.checkin": {
       checkpointId: number;
       name: string;
       stayMinutes: number;
       method: "link" | "photo" | "code";
+      state?: CheckinState;
+      /** Shown under the confirmation when a visit was created (safety rating, area level). */
+      notes?: string[];
     };
     "checkpoint.checkout": { visitId: number };
     /** "Not me" on the notice of a check-in staff made by the person's phone: the visit is refused. */

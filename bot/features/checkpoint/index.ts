@@ -10,7 +10,7 @@ import { loadSigningKeys } from "../../shared/qr/signing-keys.js";
 import { ForbiddenError } from "../../shared/roles.js";
 import { checkinIdle, createCheckinFlow, createCheckoutFlow, photoPayload } from "./checkin-flow.js";
 import { DEFAULT_DAILY_CAP } from "./checkin-policy.js";
-import { CHECKPOINT_LINK_PREFIX, checkpointById, checkpointCodeInQr, checkpointsOf } from "./checkpoints.js";
+import { CHECKPOINT_LINK_PREFIX, checkpointCodeInQr, checkpointsOf } from "./checkpoints.js";
 import { checkpointCodes } from "./codes.js";
 import { notMe } from "./dispute-effects.js";
 import type { CheckpointEffectType } from "./effects.js";
@@ -20,7 +20,7 @@ import { createCheckpointRegisterFlow } from "./register-flow.js";
 import { checkinReply, checkoutReply } from "./replies.js";
 import { staffManual, staffScanToken } from "./scan-effects.js";
 import { createScanFlow } from "./scan-flow.js";
-import { checkinNotes, type VenueNotes } from "./venue-notes.js";
+import type { VenueNotes } from "./venue-notes.js";
 import { createVisitorsFlow, visitorsMenu } from "./visitors-flow.js";
 import { checkIn, checkOut, checkOutCurrent, checkpointNames, userVisitor } from "./visits.js";
 
@@ -37,7 +37,7 @@ export {
   requireCheckpointRole,
 } from "./checkpoints.js";
 export { checkpointsCreatedBy, eraseVisits, type HeldVisit, visitsHeldFor } from "./personal-data.js";
-export type { VenueNotes, ViText } from "./venue-notes.js";
+export type { CheckinNote, VenueNotes, ViText } from "./venue-notes.js";
 export { posterOption } from "./visitors-flow.js";
 export { purgeVisits } from "./visits.js";
 
@@ -59,6 +59,8 @@ export interface CheckpointFeatureDeps {
   scanWebAppUrl?: string;
   /** Lines and buttons other features add to the check-in confirmation, the poster and the manager's menu. */
   notes?: VenueNotes[];
+  /** TZ_REPORTING: the local day of the daily cap and of the notes (the same zone as the engine's). */
+  timeZone: string;
 }
 
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -92,10 +94,9 @@ export function checkpointFeature(deps: CheckpointFeatureDeps): Feature {
         now: env.now,
         cap,
         timeZone: env.ctx.timeZone,
+        state: e.state,
       });
-      const cp = outcome.kind === "checked_in" ? await checkpointById(env.tx, e.checkpointId) : null;
-      const lines = cp ? await checkinNotes(notes, env.tx, cp, env.ctx) : [];
-      return checkinReply(outcome, e.name, env.ctx, lines);
+      return checkinReply(outcome, e.name, env.ctx, outcome.kind === "checked_in" ? (e.notes ?? []) : []);
     },
     "checkpoint.checkout": async (e, env) => {
       const outcome = await checkOut(env.tx, env.user.id, e.visitId, env.now);
@@ -147,7 +148,7 @@ export function checkpointFeature(deps: CheckpointFeatureDeps): Feature {
     home: checkpointHome(),
     codes: checkpointCodes,
     flows: [
-      createCheckinFlow(),
+      createCheckinFlow({ cap, timeZone: deps.timeZone, notes }),
       createCheckoutFlow(),
       createCheckpointRegisterFlow(),
       createScanFlow({ webAppUrl: deps.scanWebAppUrl }),

@@ -10,6 +10,7 @@ import type {
   StepResult,
 } from "../../core/types.js";
 import { normalizePhone } from "../../shared/phone.js";
+import { qrImageOf } from "../../shared/qr/photo-input.js";
 import { personalTokenIn } from "../../shared/qr/read-photo.js";
 import { checkpointsOf } from "./checkpoints.js";
 import type {} from "./effects.js";
@@ -61,14 +62,14 @@ function scanning(place: Place, ctx: StepContext, webAppUrl?: string): StepResul
   };
 }
 
-const IMAGE = /^image\/(jpeg|png|webp)$/;
-
 function fileOf(input: Input): { fileRef: string; size?: number } | "pdf" | null {
-  if (input.kind === "photo") return { fileRef: input.fileRef, size: input.size };
-  if (input.kind === "document") {
-    if (input.mimeType && IMAGE.test(input.mimeType)) return { fileRef: input.fileRef, size: input.size };
-    if (input.mimeType === "application/pdf" || /\.pdf$/i.test(input.fileName ?? "")) return "pdf";
-  }
+  const image = qrImageOf(input);
+  if (image) return image;
+  if (
+    input.kind === "document" &&
+    (input.mimeType === "application/pdf" || /\.pdf$/i.test(input.fileName ?? ""))
+  )
+    return "pdf";
   return null;
 }
 

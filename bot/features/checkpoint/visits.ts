@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
 import { rawRows } from "../../../db/raw.js";
 import { checkpoints, visitDisputes, visits } from "../../../db/schema/index.js";
@@ -70,46 +70,56 @@ async function endVisit(db: DbOrTx, id: number, at: Date, how: EndedHow): Promis
   await db.update(visits).set({ checkedOutAt: at, endedHow: how }).where(eq(visits.id, id));
 }
 
+/** What a check-in decides on: the visitor's open visit with its checkpoint's name, and today's own check-ins. */
+export interface CheckinState {
+  open: (OpenVisit & { name: string }) | null;
+  todayCount: number;
+}
+
+function parseCheckinState(json: string): CheckinState {
+  const r = JSON.parse(json) as {
+    today: number;
+    open: { id: number; checkpointId: number; name: string; inMs: number; autoMs: number } | null;
+  };
+  const open = r.open && {
+    id: Number(r.open.id),
+    checkpointId: Number(r.open.checkpointId),
+    checkedInAt: new Date(r.open.inMs),
+    autoCheckoutAt: new Date(r.open.autoMs),
+    name: r.open.name,
+  };
+  return { open, todayCount: Number(r.today) };
+}
+
 /**
- * What a check-in decides on, in one statement: the visitor's open visit with its checkpoint's name (locked
- * until the transaction ends, so that two check-ins cannot interleave) and, when `countSince` is given, the
- * check-ins the visitor made themselves since then (the local day's start; the daily cap counts these).
+ * The check-in's state as one expression, to be read inside another statement (the check-in flow reads it
+ * with the checkpoint): the visitor's open visit with its checkpoint's name — locked until the transaction
+ * ends, so that two check-ins cannot interleave — and, when `countSince` is given, the check-ins the visitor
+ * made themselves since then (the local day's start; the daily cap counts these).
  */
-async function checkinState(
-  db: DbOrTx,
-  key: string,
-  now: Date,
-  countSince: Date | null,
-): Promise<{ open: (OpenVisit & { name: string }) | null; todayCount: number }> {
+export function checkinStateSql(key: string, now: Date, countSince: Date | null): SQL<CheckinState> {
   const today = countSince
     ? sql`(select count(*)::int from ${visits}
         where visitor_key = ${key} and checked_in_at >= ${countSince.toISOString()}::timestamptz
           and checked_in_by is null and checked_in_at <= ${now.toISOString()}::timestamptz)`
     : sql`0`;
-  const [row] = await rawRows(
-    db,
-    sql`select ${today} as today, o.id, o.checkpoint_id, o.in_ms, o.auto_ms, o.name
-      from (select 1) one
-      left join lateral (
-        select v.id, v.checkpoint_id, cp.name,
-          (extract(epoch from v.checked_in_at) * 1000)::float8 as in_ms,
-          (extract(epoch from v.auto_checkout_at) * 1000)::float8 as auto_ms
-        from ${visits} v join ${checkpoints} cp on cp.id = v.checkpoint_id
-        where v.visitor_key = ${key} and v.checked_out_at is null
-        for update of v
-      ) o on true`,
-  );
-  const open =
-    row && row.id !== null && row.id !== undefined
-      ? {
-          id: Number(row.id),
-          checkpointId: Number(row.checkpoint_id),
-          checkedInAt: new Date(Number(row.in_ms)),
-          autoCheckoutAt: new Date(Number(row.auto_ms)),
-          name: String(row.name),
-        }
-      : null;
-  return { open, todayCount: Number(row?.today ?? 0) };
+  return sql<CheckinState>`json_build_object('today', ${today}, 'open', (
+      select json_build_object('id', v.id, 'checkpointId', v.checkpoint_id, 'name', c.name,
+        'inMs', (extract(epoch from v.checked_in_at) * 1000)::float8,
+        'autoMs', (extract(epoch from v.auto_checkout_at) * 1000)::float8)
+      from ${visits} v join ${checkpoints} c on c.id = v.checkpoint_id
+      where v.visitor_key = ${key} and v.checked_out_at is null
+      for update of v))::text`.mapWith(parseCheckinState);
+}
+
+async function checkinState(
+  db: DbOrTx,
+  key: string,
+  now: Date,
+  countSince: Date | null,
+): Promise<CheckinState> {
+  const [row] = await rawRows(db, sql`select ${checkinStateSql(key, now, countSince)} as state`);
+  return parseCheckinState(String(row?.state));
 }
 
 /**
@@ -140,6 +150,16 @@ async function closeAndInsert(
   return Number(row.id);
 }
 
+/** Since when a check-in counts the visitor's own check-ins: the local day's start, unless nothing is capped. */
+export function checkinCountSince(
+  now: Date,
+  timeZone: string,
+  cap: number | null,
+  byStaff = false,
+): Date | null {
+  return !byStaff && cap !== null ? localDayBounds(now, timeZone).start : null;
+}
+
 /**
  * Checks a visitor in, by the rules of checkin-policy: the open visit elsewhere ends, a re-scan of the same
  * place creates nothing, and the daily cap (null: none) limits check-ins a person makes themselves.
@@ -154,16 +174,15 @@ export async function checkIn(
     now: Date;
     cap: number | null;
     timeZone: string;
+    /** The state read earlier in this transaction with `checkinStateSql` (for this visitor, counting today's
+     * check-ins unless by staff or with no cap); unset: read here. */
+    state?: CheckinState;
   },
 ): Promise<CheckinOutcome> {
   const byStaff = p.by !== undefined && p.by !== null;
-  const counts = !byStaff && p.cap !== null;
-  const { open, todayCount } = await checkinState(
-    db,
-    p.visitor.key,
-    p.now,
-    counts ? localDayBounds(p.now, p.timeZone).start : null,
-  );
+  const { open, todayCount } =
+    p.state ??
+    (await checkinState(db, p.visitor.key, p.now, checkinCountSince(p.now, p.timeZone, p.cap, byStaff)));
   const decision = decideCheckin({
     open,
     checkpointId: p.checkpoint.id,

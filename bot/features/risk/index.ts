@@ -17,6 +17,7 @@ import {
   BadFigureError,
   BadLevelError,
   currentLevel,
+  currentLevelSql,
   levelHistory,
   requireCommune,
   residentsOf,
@@ -176,11 +177,12 @@ export function riskFeature(deps: RiskFeatureDeps): Feature {
 /** At check-in: a venue in a commune at level 3 or 4 says so. */
 export function riskVenueNotes(): VenueNotes {
   return {
-    async checkin(tx, cp, ctx) {
-      if (!cp.communeCode) return [];
-      const l = await currentLevel(tx, cp.communeCode, today(ctx.now, ctx.timeZone));
-      if (!l || l.level < 3) return [];
-      return [ctx.t("risk:checkin", { level: levelText(ctx.t, l.level), from: dmy(l.effectiveFrom) })];
+    checkin: {
+      read: (cp, at) => currentLevelSql(cp.communeCode, at.today),
+      lines(l: { level: number; from: string } | null, ctx) {
+        if (!l || l.level < 3) return [];
+        return [ctx.t("risk:checkin", { level: levelText(ctx.t, l.level), from: dmy(l.from) })];
+      },
     },
   };
 }

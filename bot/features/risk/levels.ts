@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, and, desc, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
 import { adminUnits, communeFigures, communeLevels } from "../../../db/schema/index.js";
 import { audit } from "../../shared/audit.js";
@@ -64,6 +64,17 @@ export async function currentLevel(db: DbOrTx, code: string, today: string): Pro
     .orderBy(desc(communeLevels.effectiveFrom), desc(communeLevels.setAt), desc(communeLevels.id))
     .limit(1);
   return row ?? null;
+}
+
+/**
+ * `currentLevel` as one expression over a checkpoint's row (its commune), for the statement that reads the
+ * checkpoint at a check-in: `{ level, from }` as JSON, or null.
+ */
+export function currentLevelSql(communeCode: SQL | AnyColumn, today: string): SQL {
+  return sql`(select json_build_object('level', l.level, 'from', l.effective_from)
+    from ${communeLevels} l
+    where l.commune_code = ${communeCode} and l.effective_from <= ${today}::date
+    order by l.effective_from desc, l.set_at desc, l.id desc limit 1)`;
 }
 
 /** The level in effect in each of these communes. */

@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, inArray, lte } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
-import { roleGrants, safetyAssessments } from "../../../db/schema/index.js";
+import { checkpoints, roleGrants, safetyAssessments } from "../../../db/schema/index.js";
 import { lineage, requireCheckpointRole } from "../checkpoint/index.js";
 import { type Answers, CHECKLIST, type Checklist, type SafetyRating, scoreAnswers } from "./checklist.js";
 
@@ -69,6 +69,48 @@ export async function safetyStatus(db: DbOrTx, checkpointId: number, now: Date):
     return a.validUntil > now ? { kind: "current", score: a.score, ...base } : { kind: "expired", ...base };
   }
   return { kind: "none" };
+}
+
+/**
+ * `safetyStatus` as one expression over a checkpoint's row, for the statement that reads the checkpoint at a
+ * check-in (see the checkpoint's CheckinNote): the newest assessment of the nearest of the checkpoint and its
+ * ancestors (8 at most, as `lineage`) that has one, as JSON, or null. `safetyStatusOf` reads it.
+ */
+export function safetyStatusSql(cp: typeof checkpoints): SQL {
+  return sql`(with recursive chain(id, parent_id, depth) as (
+      select ${cp.id}, ${cp.parentId}, 0
+      union all
+      select p.id, p.parent_id, chain.depth + 1 from ${checkpoints} p join chain on p.id = chain.parent_id
+      where chain.depth < 7)
+    select json_build_object('rating', a.rating, 'score', a.score, 'from', chain.id,
+      'atMs', (extract(epoch from a.assessed_at) * 1000)::float8,
+      'untilMs', (extract(epoch from a.valid_until) * 1000)::float8)
+    from chain cross join lateral (
+      select a0.rating, a0.score, a0.assessed_at, a0.valid_until from ${safetyAssessments} a0
+      where a0.checkpoint_id = chain.id order by a0.assessed_at desc, a0.id desc limit 1) a
+    order by chain.depth limit 1)`;
+}
+
+export interface SafetyStatusRow {
+  rating: SafetyRating;
+  score: number;
+  from: number;
+  atMs: number;
+  untilMs: number;
+}
+
+/** The status from what `safetyStatusSql` read. */
+export function safetyStatusOf(row: SafetyStatusRow | null, now: Date): SafetyStatus {
+  if (!row) return { kind: "none" };
+  const base = {
+    rating: row.rating,
+    assessedAt: new Date(row.atMs),
+    validUntil: new Date(row.untilMs),
+    from: Number(row.from),
+  };
+  return base.validUntil > now
+    ? { kind: "current", score: row.score, ...base }
+    : { kind: "expired", ...base };
 }
 
 export interface DueReminder {

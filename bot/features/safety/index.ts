@@ -6,7 +6,14 @@ import type { Scheduler } from "../../platform/scheduler.js";
 import { localDay } from "../../shared/local-time.js";
 import { ForbiddenError } from "../../shared/roles.js";
 import { checkpointById, posterOption, type VenueNotes } from "../checkpoint/index.js";
-import { IncompleteAssessmentError, safetyStatus, saveAssessment } from "./assessments.js";
+import {
+  IncompleteAssessmentError,
+  type SafetyStatusRow,
+  safetyStatus,
+  safetyStatusOf,
+  safetyStatusSql,
+  saveAssessment,
+} from "./assessments.js";
 import type { SafetyEffectType } from "./effects.js";
 import { createSafetyFlow, safetyIdle } from "./flow.js";
 import { safetyHome } from "./home.js";
@@ -74,8 +81,11 @@ export function safetyFeature(deps: SafetyFeatureDeps): Feature {
 /** The venue's rating on a visitor's check-in, on the poster, and the checklist button in the manager's menu. */
 export function safetyVenueNotes(): VenueNotes {
   return {
-    async checkin(tx, cp, ctx) {
-      return [statusLine(await safetyStatus(tx, cp.id, ctx.now), ctx.t, ctx.timeZone)];
+    checkin: {
+      read: (cp) => safetyStatusSql(cp),
+      lines: (row: SafetyStatusRow | null, ctx) => [
+        statusLine(safetyStatusOf(row, ctx.now), ctx.t, ctx.timeZone),
+      ],
     },
     async poster(tx, cp, ctx, vi) {
       // The poster is regenerated on demand: its date says when the rating it shows was given.

@@ -22,6 +22,11 @@ export interface QrDecoderPoolOptions {
   queue: number;
   /** Pixels (width × height, from the header) decoding or waiting at once, in all. */
   maxPixels: number;
+  /**
+   * Told of each decode started: `prepared` ahead of the transaction, or `unprepared` when an effect asked
+   * for one nobody prepared (it then runs while the effect waits, inside the transaction). Counted in /metrics.
+   */
+  onDecode?: (when: "prepared" | "unprepared") => void;
   /** The decoder that `pixels()` and `ready()` use in this thread (benchmarks). */
   local?: QrDecoder;
 }
@@ -156,12 +161,14 @@ export function createQrDecoderPool(opts: QrDecoderPoolOptions): QrDecoderPool {
       prepared.delete(bytes);
       return early;
     }
+    opts.onDecode?.("unprepared");
     return run(bytes, o);
   };
 
   return {
     decode,
     async prepare(bytes, o = {}) {
+      opts.onDecode?.("prepared");
       const p = run(bytes, o);
       prepared.set(bytes, p);
       await p.catch(() => {});

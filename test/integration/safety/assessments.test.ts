@@ -1,10 +1,19 @@
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCheckpoint, type NewCheckpoint } from "../../../bot/features/checkpoint/checkpoints.js";
-import { dueReminders, safetyStatus, saveAssessment } from "../../../bot/features/safety/assessments.js";
+import {
+  dueReminders,
+  type SafetyStatus,
+  type SafetyStatusRow,
+  safetyStatusOf,
+  safetyStatusSql,
+  saveAssessment,
+  safetyStatus as statusByLineage,
+} from "../../../bot/features/safety/assessments.js";
 import { type Answers, CHECKLIST } from "../../../bot/features/safety/checklist.js";
 import { ForbiddenError } from "../../../bot/shared/roles.js";
 import type { Database } from "../../../db/client.js";
-import { users } from "../../../db/schema/index.js";
+import { checkpoints, users } from "../../../db/schema/index.js";
 import { type FreshDatabase, freshDatabase } from "../../support/db.js";
 
 let fresh: FreshDatabase;
@@ -32,6 +41,21 @@ const place = (name: string, parentId: number | null = null): NewCheckpoint => (
   stayMinutes: 60,
   parentId,
 });
+/**
+ * The status read both ways — walking the lineage, and as the one expression the check-in's statement reads
+ * (with the checkpoint, see the venue notes) — which must agree.
+ */
+async function safetyStatus(db: Database["db"], checkpointId: number, now: Date): Promise<SafetyStatus> {
+  const walked = await statusByLineage(db, checkpointId, now);
+  const [row] = await db
+    .select({ s: sql<string | null>`(${safetyStatusSql(checkpoints)})::text` })
+    .from(checkpoints)
+    .where(eq(checkpoints.id, checkpointId));
+  const read = safetyStatusOf(row?.s ? (JSON.parse(row.s) as SafetyStatusRow) : null, now);
+  expect(read).toEqual(walked);
+  return walked;
+}
+
 const all = (answer: "yes" | "no"): Answers =>
   Object.fromEntries(CHECKLIST.items.map((i) => [i.id, { answer }]));
 
@@ -41,6 +65,7 @@ describe("safety assessments", () => {
     const market = await createCheckpoint(database.db, manager, place("Chợ Đồng Xuân"), t0);
     const gate = await createCheckpoint(database.db, manager, place("Cổng B", market.id), t0);
     const hall = await createCheckpoint(database.db, manager, place("Nhà B", market.id), t0);
+    const stall = await createCheckpoint(database.db, manager, place("Sạp 12", gate.id), t0);
     expect(await safetyStatus(database.db, gate.id, t0)).toEqual({ kind: "none" });
 
     const save = (checkpointId: number, answers: Answers, now: Date) =>
@@ -52,6 +77,8 @@ describe("safety assessments", () => {
       score: 100,
       from: market.id,
     });
+    // Two levels down, the building's still.
+    expect(await safetyStatus(database.db, stall.id, t0)).toMatchObject({ kind: "current", from: market.id });
     await save(hall.id, all("no"), days(1));
     expect(await safetyStatus(database.db, hall.id, days(1))).toMatchObject({
       kind: "current",
@@ -62,6 +89,10 @@ describe("safety assessments", () => {
     // The building's lapses first; the hall's own still counts for a day.
     expect(await safetyStatus(database.db, gate.id, days(7))).toMatchObject({ kind: "expired" });
     expect(await safetyStatus(database.db, hall.id, days(7))).toMatchObject({ kind: "current" });
+    expect(await safetyStatus(database.db, stall.id, days(7))).toMatchObject({
+      kind: "expired",
+      from: market.id,
+    });
 
     const due = await dueReminders(database.db, days(6.5), 86_400_000);
     expect(due.map((d) => d.checkpointId)).toEqual([market.id]);

@@ -162,7 +162,7 @@ describe("check-in input without a flow", () => {
   });
 
   it("sends someone who has not declared to the declaration, and comes back to check in", () => {
-    const flow = createCheckinFlow();
+    const flow = createCheckinFlow({ cap: 30, timeZone: "Asia/Ho_Chi_Minh", notes: [] });
     const r = flow.start(
       { ...ctx({ checkpoint: { id: 3, name: "Chợ" }, method: "link", declared: false }) },
       "cp_x",
@@ -173,7 +173,14 @@ describe("check-in input without a flow", () => {
       "sc_X",
     );
     expect(ok.effects).toEqual([
-      { type: "checkpoint.checkin", checkpointId: 3, name: "Chợ", stayMinutes: 60, method: "code" },
+      {
+        type: "checkpoint.checkin",
+        checkpointId: 3,
+        name: "Chợ",
+        stayMinutes: 60,
+        method: "code",
+        notes: [],
+      },
     ]);
   });
 });
