@@ -124,7 +124,19 @@ async function sample(fake: FakeTelegram, cmd: Command, env: Record<string, stri
     signal("SIGTERM");
     const timer = setTimeout(() => signal("SIGKILL"), 10_000);
     await exited;
+    // npm exits at once; the bot under it is still stopping (grammY's last getUpdates): wait for the whole group,
+    // or its calls would be taken for the next start's.
+    while (groupAlive(child.pid!)) await new Promise((r) => setTimeout(r, 20));
     clearTimeout(timer);
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
