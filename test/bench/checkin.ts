@@ -12,15 +12,12 @@
 import { pathToFileURL } from "node:url";
 import { sql } from "drizzle-orm";
 import { Bot } from "grammy";
-import { createCheckpoint } from "../../bot/features/checkpoint/checkpoints.js";
-import { NOTICE_VERSION } from "../../bot/features/privacy/index.js";
 import { main } from "../../bot/main.js";
-import { findOrCreateUser, recordConsent, setUserLang, setUserPhone } from "../../bot/shared/users.js";
 import type { Db } from "../../db/client.js";
 import { visits } from "../../db/schema/index.js";
 import { type FakeTelegram, serveWebhook, startFakeTelegram } from "../fake-telegram/index.js";
 import { benchDatabase } from "./bench-bot.js";
-import { declareFor, freePort } from "./checkin-seed.js";
+import { freePort, seedCheckinWorld } from "./checkin-seed.js";
 
 export interface BenchCheckinOptions {
   /** Measured updates per side (after a warm-up of a tenth as many). */
@@ -250,34 +247,7 @@ async function seed(
   residents: number,
   now: Date,
 ): Promise<{ ids: number[]; codes: string[]; checkpointId: number }> {
-  const manager = await findOrCreateUser(db, { channel: "telegram", externalId: "1", chatId: "1" });
-  const place = {
-    phone: null,
-    provinceCode: "01",
-    communeCode: null,
-    address: "1 Tràng Tiền",
-    kind: "shop" as const,
-    stayMinutes: 240,
-    parentId: null,
-  };
-  const a = await createCheckpoint(db, manager.id, { ...place, name: "Bench A" }, now);
-  const b = await createCheckpoint(db, manager.id, { ...place, name: "Bench B" }, now);
-  const ids: number[] = [];
-  for (let i = 0; i < residents; i++) {
-    const telegramId = 700_000_000 + i;
-    const u = await findOrCreateUser(db, {
-      channel: "telegram",
-      externalId: String(telegramId),
-      chatId: String(telegramId),
-    });
-    await setUserLang(db, u.id, "vi");
-    // A returning resident has agreed to the privacy notice; without it every check-in meets the consent screen.
-    await recordConsent(db, u.id, NOTICE_VERSION, now);
-    await setUserPhone(db, u.id, `+8491${String(2_000_000 + i).padStart(7, "0")}`, now);
-    await declareFor(db, u.id, now);
-    ids.push(telegramId);
-  }
-  return { ids, codes: [a.code, b.code], checkpointId: a.id };
+  return seedCheckinWorld(db, { residents, now, firstId: 700_000_000, names: ["Bench A", "Bench B"] });
 }
 
 export async function benchCheckin(opts: BenchCheckinOptions = {}): Promise<BenchCheckinResult> {

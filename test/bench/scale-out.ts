@@ -16,14 +16,11 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { and, count, eq, inArray, like } from "drizzle-orm";
 import postgres from "postgres";
-import { createCheckpoint } from "../../bot/features/checkpoint/checkpoints.js";
-import { NOTICE_VERSION } from "../../bot/features/privacy/index.js";
 import { enqueue } from "../../bot/platform/outbox/enqueue.js";
-import { findOrCreateUser, recordConsent, setUserLang, setUserPhone } from "../../bot/shared/users.js";
 import { type Db, openDatabase } from "../../db/client.js";
 import { outbox, visits } from "../../db/schema/index.js";
 import { type FakeTelegram, startFakeTelegram } from "../fake-telegram/index.js";
-import { declareFor, freePort } from "./checkin-seed.js";
+import { freePort, seedCheckinWorld } from "./checkin-seed.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const SECRET = "bench_scale_secret";
@@ -176,33 +173,7 @@ async function load(url: string, label: string, updates: object[], concurrency: 
 }
 
 async function seed(db: Db, residents: number, now: Date) {
-  const manager = await findOrCreateUser(db, { channel: "telegram", externalId: "1", chatId: "1" });
-  const place = {
-    phone: null,
-    provinceCode: "01",
-    communeCode: null,
-    address: "1 Tràng Tiền",
-    kind: "shop" as const,
-    stayMinutes: 240,
-    parentId: null,
-  };
-  const a = await createCheckpoint(db, manager.id, { ...place, name: "Scale A" }, now);
-  const b = await createCheckpoint(db, manager.id, { ...place, name: "Scale B" }, now);
-  const ids: number[] = [];
-  for (let i = 0; i < residents; i++) {
-    const telegramId = 710_000_000 + i;
-    const u = await findOrCreateUser(db, {
-      channel: "telegram",
-      externalId: String(telegramId),
-      chatId: String(telegramId),
-    });
-    await setUserLang(db, u.id, "vi");
-    await recordConsent(db, u.id, NOTICE_VERSION, now);
-    await setUserPhone(db, u.id, `+8491${String(3_000_000 + i).padStart(7, "0")}`, now);
-    await declareFor(db, u.id, now);
-    ids.push(telegramId);
-  }
-  return { ids, codes: [a.code, b.code] };
+  return seedCheckinWorld(db, { residents, now, firstId: 710_000_000, names: ["Scale A", "Scale B"] });
 }
 
 async function until(what: string, test: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
