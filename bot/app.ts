@@ -28,7 +28,7 @@ import { createWebApp, type WebApp } from "./features/webapp/index.js";
 import { scheduleJobs } from "./jobs.js";
 import { type Background, type ChannelTransport, startBackground } from "./platform/background.js";
 import type { Config } from "./platform/config.js";
-import { type HttpServer, type RouteHandler, startHttpServer } from "./platform/http.js";
+import { type HttpServer, json, type RouteHandler, startHttpServer } from "./platform/http.js";
 import { createLogger } from "./platform/logger.js";
 import { createMetrics } from "./platform/metrics.js";
 import { markReachable } from "./platform/outbox/enqueue.js";
@@ -286,8 +286,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
           now: clock(),
         });
         const doc = publishKeys(keys, { tokenPrefix: TOKEN_PREFIX, tokenValidDays: config.qrValidDays });
-        res.writeHead(200, { "content-type": "application/json", "cache-control": "max-age=300" });
-        res.end(JSON.stringify(doc));
+        json(res, 200, doc, { "cache-control": "max-age=300" });
       });
       app.http = await startHttpServer({
         port: config.port,

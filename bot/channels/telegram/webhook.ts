@@ -1,10 +1,10 @@
 import { timingSafeEqual } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { RouteHandler } from "../../platform/http.js";
+import { json, type RouteHandler } from "../../platform/http.js";
 import type { Metrics } from "../../platform/metrics.js";
 
 /** Telegram's updates are a few kilobytes; a megabyte leaves room and bounds what a request can cost. */
@@ -48,10 +48,6 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
-}
-
-function json(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
 
 function sameSecret(given: string | string[] | undefined, secret: string): boolean {

@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
-import type { RouteHandler } from "../../platform/http.js";
+import { json, type RouteHandler } from "../../platform/http.js";
 import type { Metrics } from "../../platform/metrics.js";
 import { toZaloEvent, type ZaloEvent } from "./events.js";
 import { verifyZaloSignature } from "./signature.js";
@@ -36,10 +36,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
-}
-
-function json(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
 
 const header = (req: IncomingMessage, name: string) => {

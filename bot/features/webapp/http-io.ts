@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { json } from "../../platform/http.js";
 
 /** Bigger than any declaration (20 places of 200 characters and the rest), small enough to refuse junk early. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -37,8 +38,7 @@ export function securityHeaders(res: ServerResponse) {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown) {
   securityHeaders(res);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-  res.end(JSON.stringify(body));
+  json(res, status, body, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
 }
 
 /** The JSON body, refused past MAX_BODY_BYTES (413) or when it is not JSON (400). */
