@@ -7,12 +7,14 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import * as schema from "./schema/index.js";
 
-export type Schema = typeof schema;
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/**
+ * The query builder without drizzle's relational API (`db.query.<table>`): nothing uses it, and with a schema
+ * every transaction builds a relational query builder for each of the tables before its first statement.
+ */
+export type Db = PgDatabase<PgQueryResultHKT>;
 // biome-ignore lint/suspicious/noExplicitAny: the relational-config generics differ per driver
-export type Tx = PgTransaction<PgQueryResultHKT, Schema, any>;
+export type Tx = PgTransaction<PgQueryResultHKT, any, any>;
 /** Anything queries can run on: the database or an open transaction. */
 export type DbOrTx = Db | Tx;
 
@@ -91,12 +93,12 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       connect_timeout: CONNECT_TIMEOUT_SECONDS,
       backoff: (attempts: number) => Math.min(0.1 * attempts, 1),
     });
-    const db = drizzlePostgres(prepare ? alwaysPrepared(client) : client, { schema }) as unknown as Db;
+    const db = drizzlePostgres(prepare ? alwaysPrepared(client) : client) as unknown as Db;
     // Several instances may start together: serialise their migrations on one dedicated connection.
     const migrator = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
     try {
       await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
-      await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder });
+      await migratePostgres(drizzlePostgres(migrator), { migrationsFolder });
     } finally {
       await migrator.end({ timeout: 5 });
     }
@@ -121,7 +123,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     import("drizzle-orm/pglite/migrator"),
   ]);
   const client = await PGlite.create(pgliteOptions(pgliteDir));
-  const pdb = drizzlePglite(opts.onStatement ? observedPglite(client, opts.onStatement) : client, { schema });
+  const pdb = drizzlePglite(opts.onStatement ? observedPglite(client, opts.onStatement) : client);
   await migratePglite(pdb, { migrationsFolder });
   const db = pdb as unknown as Db;
   return {
@@ -138,26 +140,75 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
  * drizzle asks postgres.js for a named prepared statement only for queries given a name with `.prepare()`, and
  * an unnamed parameterised statement costs two round trips (Parse/Describe, then Bind/Execute). This view of
  * the client lets postgres.js prepare every statement once per connection and reuse it: one round trip after
- * the first. Transactions get the same view of their connection.
+ * the first. Transactions get the same view of their connection, and their `begin` goes out with their first
+ * statement (see pipelinedBegin).
  */
 function alwaysPrepared(client: postgres.Sql): postgres.Sql {
-  const wrap = <T extends object>(sql: T): T =>
+  const wrap = <T extends object>(sql: T, tx?: Savepoints): T =>
     new Proxy(sql, {
       get(target, key, receiver) {
+        if (key === "begin") return (...args: unknown[]) => pipelinedBegin(client, args, wrap);
+        if (tx && key === "savepoint") return tx.savepoint;
         const value: unknown = Reflect.get(target, key, receiver);
         if (typeof value !== "function") return value;
         if (key === "unsafe")
           return (text: string, params?: unknown[], options?: object) =>
             value.call(target, text, params, { ...options, prepare: true });
-        if (key === "begin" || key === "savepoint")
-          return (...args: unknown[]) => {
-            const fn = args.pop() as (inner: object) => unknown;
-            return value.call(target, ...args, (inner: object) => fn(wrap(inner)));
-          };
         return value.bind(target);
       },
     });
   return wrap(client);
+}
+
+interface Savepoints {
+  savepoint(fn: (inner: object) => Promise<unknown>): Promise<unknown>;
+}
+
+/**
+ * postgres.js's own `begin` waits for BEGIN's answer before the transaction's first statement may leave, a
+ * round trip that does nothing. Here the transaction runs on a reserved connection, where postgres.js pipelines:
+ * BEGIN and the first statement go out in one write. BEGIN cannot fail on a live connection (a dropped one
+ * fails the statements behind it too), and its answer is awaited before COMMIT all the same. Savepoints (a
+ * transaction inside a transaction) are written out the same way.
+ */
+async function pipelinedBegin(
+  client: postgres.Sql,
+  args: unknown[],
+  wrap: <T extends object>(sql: T, tx?: Savepoints) => T,
+): Promise<unknown> {
+  const fn = args.at(-1) as (tx: object) => Promise<unknown>;
+  const mode = typeof args[0] === "string" && args.length > 1 ? args[0].replace(/[^a-z ]/gi, "") : "";
+  const reserved = await client.reserve();
+  let savepoints = 0;
+  const scoped = async (
+    open: string,
+    done: string,
+    undo: string,
+    body: (tx: object) => Promise<unknown>,
+  ): Promise<unknown> => {
+    const opened = reserved.unsafe(open);
+    opened.catch(() => {});
+    try {
+      const result = await body(tx);
+      await opened;
+      await reserved.unsafe(done);
+      return result;
+    } catch (error) {
+      await reserved.unsafe(undo).catch(() => {});
+      throw error;
+    }
+  };
+  const tx: object = wrap(reserved, {
+    savepoint: (body) => {
+      const name = `s${++savepoints}`;
+      return scoped(`savepoint ${name}`, `release savepoint ${name}`, `rollback to savepoint ${name}`, body);
+    },
+  });
+  try {
+    return await scoped(`begin ${mode}`.trim(), "commit", "rollback", fn);
+  } finally {
+    reserved.release();
+  }
 }
 
 /** PGlite with every query reported, and each transaction's begin and commit (or rollback) around its own. */

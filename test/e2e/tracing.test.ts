@@ -7,6 +7,7 @@ import {
   auditLog,
   checkpoints,
   declarations,
+  identities,
   monitoringGroups,
   monitoringMembers,
   outbox,
@@ -43,9 +44,10 @@ async function register(phone: string, lang: "en" | "vi" = "en", id?: number): P
 }
 
 async function userIdOf(u: ScriptedUser): Promise<number> {
-  const row = await bot.app.database.db.query.identities.findFirst({
-    where: (i, { eq }) => eq(i.externalId, String(u.id)),
-  });
+  const [row] = await bot.app.database.db
+    .select({ userId: identities.userId })
+    .from(identities)
+    .where(eq(identities.externalId, String(u.id)));
   return row!.userId;
 }
 
