@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import i18next, { type i18n, type Resource, type ResourceLanguage, type TFunction } from "i18next";
+import { fastT } from "./fast-t.js";
 
 export const LANGS = ["vi", "en"] as const;
 export type Lang = (typeof LANGS)[number];
@@ -54,6 +55,6 @@ export function createI18n(dir: string = localesDir): I18n {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
-  const fixed = new Map<Lang, TFunction>(LANGS.map((l) => [l, instance.getFixedT(l)]));
+  const fixed = new Map<Lang, TFunction>(LANGS.map((l) => [l, fastT(instance, l, DEFAULT_LANG)]));
   return { instance, namespaces, t: (lang) => fixed.get(lang) ?? instance.getFixedT(lang) };
 }
