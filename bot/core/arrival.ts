@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
-import { rawRows } from "../../db/raw.js";
+import { compiled, ts } from "../../db/compiled.js";
 import { chatReachability, identities, processedUpdates, sessions, users } from "../../db/schema/index.js";
 import { isLang } from "./i18n.js";
 import type { Channel, UserView } from "./types.js";
@@ -25,6 +25,36 @@ export type Arrival =
       unreachable: boolean;
     };
 
+const NAMES = ["channel", "updateId", "now", "chatId", "externalUserId"] as const;
+
+function arrivalSql(p: Record<(typeof NAMES)[number], Placeholder>, claimed: boolean): SQL {
+  const claim = claimed
+    ? sql`ins as (
+          insert into ${processedUpdates} (channel, update_id, processed_at)
+          values (${p.channel}, ${p.updateId}, ${ts(p.now)})
+          on conflict do nothing returning 1),
+        c as materialized (select count(*)::int as claimed from ins)`
+    : sql`c as (select 1 as claimed)`;
+  return sql`with ${claim}
+      select c.claimed, s.found, s.state, s.updated_ms, u.id as user_id, u.lang, u.phone, u.consent_version, i.chat_id,
+        (c.claimed > 0 and exists (select 1 from ${chatReachability} r
+          where r.channel = ${p.channel} and r.chat_id = ${p.chatId})) as unreachable
+      from c
+      left join lateral (
+        select true as found, state, (extract(epoch from updated_at) * 1000)::float8 as updated_ms
+        from ${sessions}
+        where channel = ${p.channel} and chat_id = ${p.chatId} and c.claimed > 0
+        for update
+      ) s on true
+      left join ${identities} i
+        on c.claimed > 0 and i.channel = ${p.channel} and i.external_id = ${p.externalUserId}
+      left join ${users} u on u.id = i.user_id`;
+}
+
+const ARRIVE = compiled(NAMES, (p) => arrivalSql(p, true));
+/** Updates with no id of the channel's (the terminal): nothing to record. */
+const ARRIVE_UNCLAIMED = compiled(NAMES, (p) => arrivalSql(p, false));
+
 /**
  * Everything an update needs first, in one statement (one round trip): the update id recorded (nothing else
  * happens for a duplicate), the chat's session locked and read, the account behind the channel id, and whether
@@ -32,31 +62,14 @@ export type Arrival =
  * join waits for the insert — so two deliveries of one update always take their locks in the same order.
  */
 export async function arrive(tx: Tx, req: ArrivalRequest): Promise<Arrival> {
-  const claim =
-    req.updateId === undefined
-      ? sql`c as (select 1 as claimed)`
-      : sql`ins as (
-          insert into ${processedUpdates} (channel, update_id, processed_at)
-          values (${req.channel}, ${req.updateId}, ${req.now.toISOString()}::timestamptz)
-          on conflict do nothing returning 1),
-        c as materialized (select count(*)::int as claimed from ins)`;
-  const [row] = await rawRows(
-    tx,
-    sql`with ${claim}
-      select c.claimed, s.found, s.state, s.updated_ms, u.id as user_id, u.lang, u.phone, u.consent_version, i.chat_id,
-        (c.claimed > 0 and exists (select 1 from ${chatReachability} r
-          where r.channel = ${req.channel} and r.chat_id = ${req.chatId})) as unreachable
-      from c
-      left join lateral (
-        select true as found, state, (extract(epoch from updated_at) * 1000)::float8 as updated_ms
-        from ${sessions}
-        where channel = ${req.channel} and chat_id = ${req.chatId} and c.claimed > 0
-        for update
-      ) s on true
-      left join ${identities} i
-        on c.claimed > 0 and i.channel = ${req.channel} and i.external_id = ${req.externalUserId}
-      left join ${users} u on u.id = i.user_id`,
-  );
+  const statement = req.updateId === undefined ? ARRIVE_UNCLAIMED : ARRIVE;
+  const [row] = await statement(tx, {
+    channel: req.channel,
+    updateId: req.updateId ?? null,
+    now: req.now.toISOString(),
+    chatId: req.chatId,
+    externalUserId: req.externalUserId,
+  });
   if (!row || Number(row.claimed) === 0) return { duplicate: true };
   const user =
     row.user_id !== null && row.user_id !== undefined && row.chat_id === req.chatId

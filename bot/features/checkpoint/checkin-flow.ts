@@ -1,13 +1,25 @@
+import { compiled } from "../../../db/compiled.js";
 import { end, text } from "../../core/replies.js";
 import type { Flow, Input, LoadEnv, StepContext, StepResult } from "../../core/types.js";
 import { isoDay, localDate } from "../../shared/local-time.js";
 import { qrImageOf } from "../../shared/qr/photo-input.js";
 import { selfDeclaredValidSql } from "../declaration/index.js";
-import { CHECKPOINT_LINK_PREFIX, checkpointForCheckin } from "./checkpoints.js";
+import {
+  CHECKPOINT_LINK_PREFIX,
+  type CheckinLookup,
+  checkinLookupCode,
+  checkpointForCheckinSql,
+} from "./checkpoints.js";
 import type {} from "./effects.js";
 import { CHECKIN_FLOW, checkinOptions } from "./options.js";
-import { checkinNoteLines, checkinNotesSql, type VenueNotes } from "./venue-notes.js";
-import { type CheckinState, checkinCountSince, checkinStateSql, userVisitor } from "./visits.js";
+import { checkinNoteLines, checkinNotesSql, checkinNoteValues, type VenueNotes } from "./venue-notes.js";
+import {
+  type CheckinState,
+  checkinCountSince,
+  checkinStateSql,
+  parseCheckinState,
+  userVisitor,
+} from "./visits.js";
 
 export { CHECKIN_FLOW };
 
@@ -51,35 +63,51 @@ function parsePayload(payload: string): { method: Method; code: string } | null 
   return null;
 }
 
+const READ_NAMES = ["code", "userId", "now", "key", "since", "today"] as const;
+
 /**
  * The checkpoint, whether the visitor's declaration is valid, the visitor's open visit (locked) and today's
- * count, and the venue notes' data: one statement.
+ * count, and the venue notes' data: one statement, compiled once per way of naming the checkpoint.
  */
-async function load(env: LoadEnv, deps: CheckinFlowDeps): Promise<Loaded> {
+function checkinRead(deps: CheckinFlowDeps, by: CheckinLookup) {
+  return compiled(READ_NAMES, (p) =>
+    checkpointForCheckinSql(by, p.code, (cp) => ({
+      declared: selfDeclaredValidSql(p.userId, p.now),
+      state: checkinStateSql(p.key, p.now, deps.cap === null ? null : p.since),
+      notes: checkinNotesSql(deps.notes, cp, { now: p.now, today: p.today }),
+    })),
+  );
+}
+
+type CheckinRead = ReturnType<typeof checkinRead>;
+
+async function load(
+  env: LoadEnv,
+  deps: CheckinFlowDeps,
+  reads: Record<CheckinLookup, CheckinRead>,
+): Promise<Loaded> {
   const parsed = parsePayload(env.payload ?? "");
   const method = parsed?.method ?? "link";
-  if (!parsed) return { checkpoint: null, method, declared: false, notes: [] };
+  const by: CheckinLookup = parsed?.method === "code" ? "shortCode" : "code";
+  const code = parsed && checkinLookupCode(by, parsed.code);
+  if (!code) return { checkpoint: null, method, declared: false, notes: [] };
   const { now } = env;
-  const found = await checkpointForCheckin(
-    env.tx,
-    parsed.method === "code" ? { shortCode: parsed.code } : { code: parsed.code },
-    (cp) => ({
-      declared: selfDeclaredValidSql(env.user.id, now),
-      state: checkinStateSql(
-        userVisitor(env.user.id).key,
-        now,
-        checkinCountSince(now, deps.timeZone, deps.cap),
-      ),
-      notes: checkinNotesSql(deps.notes, cp, { now, today: isoDay(localDate(now, deps.timeZone)) }),
-    }),
-  );
-  if (!found) return { checkpoint: null, method, declared: false, notes: [] };
+  const since = checkinCountSince(now, deps.timeZone, deps.cap);
+  const [row] = await reads[by](env.tx, {
+    code,
+    userId: env.user.id,
+    now: now.toISOString(),
+    key: userVisitor(env.user.id).key,
+    since: since?.toISOString() ?? null,
+    today: isoDay(localDate(now, deps.timeZone)),
+  });
+  if (!row) return { checkpoint: null, method, declared: false, notes: [] };
   return {
-    checkpoint: { id: found.id, name: found.name, stayMinutes: found.stayMinutes },
+    checkpoint: { id: Number(row.id), name: String(row.name), stayMinutes: Number(row.stay_minutes) },
     method,
-    declared: found.extra.declared === true,
-    state: found.extra.state,
-    notes: found.extra.notes,
+    declared: row.declared === true,
+    state: parseCheckinState(String(row.state)),
+    notes: checkinNoteValues(row.notes),
   };
 }
 
@@ -88,10 +116,11 @@ async function load(env: LoadEnv, deps: CheckinFlowDeps): Promise<Loaded> {
  * is taken through the declaration first, and comes back here when it is sent.
  */
 export function createCheckinFlow(deps: CheckinFlowDeps): Flow<Loaded> {
+  const reads = { code: checkinRead(deps, "code"), shortCode: checkinRead(deps, "shortCode") };
   return {
     name: CHECKIN_FLOW,
     requiresPhone: true,
-    load: (env) => load(env, deps),
+    load: (env) => load(env, deps, reads),
     start(ctx, payload) {
       const l = ctx.loaded;
       if (!l.checkpoint) {

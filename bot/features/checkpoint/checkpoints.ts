@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { asc, eq, inArray, or, type SQL } from "drizzle-orm";
+import { asc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
+import type { Param } from "../../../db/compiled.js";
 import { checkpoints } from "../../../db/schema/index.js";
 import { newShortCode, normalizeShortCode } from "../../core/short-code.js";
 import { createInvitation } from "../../shared/invitations.js";
@@ -146,41 +147,32 @@ export async function checkpointByShortCode(db: DbOrTx, typed: string): Promise<
   return row ?? null;
 }
 
-/** What each of `extra`'s expressions reads. */
-export type ReadValues<E extends Record<string, SQL<unknown>>> = {
-  [K in keyof E]: E[K] extends SQL<infer T> ? T : never;
-};
+/** How a check-in names its checkpoint: the poster's code, or a short code typed by hand. */
+export type CheckinLookup = "code" | "shortCode";
+
+/** The code of a check-in's payload as the lookup compares it; null when it cannot be a checkpoint's. */
+export function checkinLookupCode(by: CheckinLookup, given: string): string | null {
+  return by === "code" ? (isCheckpointCode(given) ? given : null) : normalizeShortCode(given);
+}
 
 /**
- * A checkpoint by its poster code or a typed short code, with more values read in the same statement
- * (`extra`: expressions over the checkpoint's row, e.g. whether the visitor may check in, the visitor's open
- * visit, the venue notes), so that a check-in costs one round trip for all of them.
+ * A checkpoint by its poster code or short code (`code`, checked with checkinLookupCode first), with more
+ * values read in the same statement (`extra`: expressions over the checkpoint's row, unaliased, each read
+ * under its name — e.g. whether the visitor may check in, the visitor's open visit, the venue notes), so that a
+ * check-in costs one round trip for all of them. Columns: id, name, stay_minutes and the extras.
  */
-export async function checkpointForCheckin<E extends Record<string, SQL<unknown>>>(
-  db: DbOrTx,
-  by: { code: string } | { shortCode: string },
-  extra: (cp: typeof checkpoints) => E,
-): Promise<{ id: number; name: string; stayMinutes: number; extra: ReadValues<E> } | null> {
-  const where =
-    "code" in by
-      ? isCheckpointCode(by.code)
-        ? eq(checkpoints.code, by.code)
-        : null
-      : (() => {
-          const code = normalizeShortCode(by.shortCode);
-          return code ? eq(checkpoints.shortCode, code) : null;
-        })();
-  if (!where) return null;
-  const [row] = await db
-    .select({
-      id: checkpoints.id,
-      name: checkpoints.name,
-      stayMinutes: checkpoints.stayMinutes,
-      extra: extra(checkpoints),
-    })
-    .from(checkpoints)
-    .where(where);
-  return (row as { id: number; name: string; stayMinutes: number; extra: ReadValues<E> } | undefined) ?? null;
+export function checkpointForCheckinSql(
+  by: CheckinLookup,
+  code: Param<string>,
+  extra: (cp: typeof checkpoints) => Record<string, SQL>,
+): SQL {
+  const column = by === "code" ? checkpoints.code : checkpoints.shortCode;
+  const extras = Object.entries(extra(checkpoints)).map(
+    ([name, value]) => sql`, ${value} as ${sql.identifier(name)}`,
+  );
+  return sql`select ${checkpoints.id} as id, ${checkpoints.name} as name,
+      ${checkpoints.stayMinutes} as stay_minutes${sql.join(extras)}
+    from ${checkpoints} where ${column} = ${code}`;
 }
 
 /** New code and short code: every poster printed before stops working. Managers only. */

@@ -1,8 +1,16 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../../../db/client.js";
+import type { Param } from "../../../db/compiled.js";
 import type { checkpoints } from "../../../db/schema/index.js";
 import type { Option, StepContext } from "../../core/types.js";
 import type { Checkpoint } from "./checkpoints.js";
+
+/** When a check-in's notes are read: placeholders of the check-in's compiled statement, or values. */
+export interface NoteTime {
+  now: Param<Date>;
+  /** The local day, YYYY-MM-DD. */
+  today: Param<string>;
+}
 
 export type ViText = (key: string, vars?: Record<string, unknown>) => string;
 
@@ -15,7 +23,7 @@ export interface CheckinNote<T> {
    * One JSON value (or null) read beside the checkpoint: an expression over the row being read (`cp`, the
    * table unaliased), e.g. a correlated subquery of the note's own tables. `today` is the local day.
    */
-  read(cp: typeof checkpoints, at: { now: Date; today: string }): SQL;
+  read(cp: typeof checkpoints, at: NoteTime): SQL;
   /** The lines shown, in the visitor's language, from the parsed value (null when `read` found nothing). */
   lines(value: T | null, ctx: StepContext): string[];
 }
@@ -33,19 +41,20 @@ export interface VenueNotes {
   managerButtons?(checkpointId: number, ctx: StepContext): Option[];
 }
 
-/** Every note's value as one JSON array, an expression for the checkpoint's statement. */
-export function checkinNotesSql(
-  notes: VenueNotes[],
-  cp: typeof checkpoints,
-  at: { now: Date; today: string },
-): SQL<unknown[]> {
+/** Every note's value as one JSON array (as text: see checkinNoteValues), for the checkpoint's statement. */
+export function checkinNotesSql(notes: VenueNotes[], cp: typeof checkpoints, at: NoteTime): SQL {
   const reads = notes.flatMap((n) => (n.checkin ? [n.checkin.read(cp, at)] : []));
-  if (reads.length === 0) return sql<unknown[]>`'[]'`.mapWith(() => []);
-  // As text, parsed here: the drivers differ in what they make of json.
-  return sql<unknown[]>`json_build_array(${sql.join(
+  if (reads.length === 0) return sql`'[]'::text`;
+  return sql`json_build_array(${sql.join(
     reads.map((r) => sql`(${r})::json`),
     sql`, `,
-  )})::text`.mapWith((v: string) => JSON.parse(v) as unknown[]);
+  )})::text`;
+}
+
+/** What checkinNotesSql read. As text, parsed here: the drivers differ in what they make of json. */
+export function checkinNoteValues(read: unknown): unknown[] {
+  const values: unknown = typeof read === "string" ? JSON.parse(read) : [];
+  return Array.isArray(values) ? values : [];
 }
 
 /** The lines of the notes, from the values `checkinNotesSql` read (in the same order). */

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
+import { type Param, ts } from "../../../db/compiled.js";
 import { rawRows } from "../../../db/raw.js";
 import { checkpoints, visitDisputes, visits } from "../../../db/schema/index.js";
 import { audit } from "../../shared/audit.js";
@@ -76,7 +77,8 @@ export interface CheckinState {
   todayCount: number;
 }
 
-function parseCheckinState(json: string): CheckinState {
+/** What checkinStateSql read (JSON as text). */
+export function parseCheckinState(json: string): CheckinState {
   const r = JSON.parse(json) as {
     today: number;
     open: { id: number; checkpointId: number; name: string; inMs: number; autoMs: number } | null;
@@ -97,11 +99,15 @@ function parseCheckinState(json: string): CheckinState {
  * ends, so that two check-ins cannot interleave — and, when `countSince` is given, the check-ins the visitor
  * made themselves since then (the local day's start; the daily cap counts these).
  */
-export function checkinStateSql(key: string, now: Date, countSince: Date | null): SQL<CheckinState> {
+export function checkinStateSql(
+  key: Param<string>,
+  now: Param<Date>,
+  countSince: Param<Date> | null,
+): SQL<CheckinState> {
   const today = countSince
     ? sql`(select count(*)::int from ${visits}
-        where visitor_key = ${key} and checked_in_at >= ${countSince.toISOString()}::timestamptz
-          and checked_in_by is null and checked_in_at <= ${now.toISOString()}::timestamptz)`
+        where visitor_key = ${key} and checked_in_at >= ${ts(countSince)}
+          and checked_in_by is null and checked_in_at <= ${ts(now)})`
     : sql`0`;
   return sql<CheckinState>`json_build_object('today', ${today}, 'open', (
       select json_build_object('id', v.id, 'checkpointId', v.checkpoint_id, 'name', c.name,

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, exists, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../../db/client.js";
+import { type Param, ts } from "../../../db/compiled.js";
 import { declarations, people } from "../../../db/schema/index.js";
 import { isMasked, maskNumber, normalizeIdNumber } from "../../shared/id-hash.js";
 import {
@@ -112,9 +113,9 @@ export async function countDeclarations(db: DbOrTx, personIds: number[]): Promis
  * A boolean SQL expression, to read along with something else in one statement: whether the account holder's
  * latest declaration is still valid at `now` (what `latestDeclaration` and `isValidAt` say of their self person).
  */
-export function selfDeclaredValidSql(userId: number, now: Date): SQL<boolean> {
+export function selfDeclaredValidSql(userId: Param<number>, now: Param<Date>): SQL<boolean> {
   return sql<boolean>`coalesce((
-    select d.valid_until > ${now.toISOString()}::timestamptz
+    select d.valid_until > ${ts(now)}
     from ${people} p
     cross join lateral (
       select valid_until from ${declarations} d0

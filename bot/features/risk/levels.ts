@@ -1,5 +1,6 @@
 import { type AnyColumn, and, desc, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
+import type { Param } from "../../../db/compiled.js";
 import { adminUnits, communeFigures, communeLevels } from "../../../db/schema/index.js";
 import { audit } from "../../shared/audit.js";
 import { coveringScope, type OfficerScope } from "../../shared/officer-scope.js";
@@ -70,7 +71,7 @@ export async function currentLevel(db: DbOrTx, code: string, today: string): Pro
  * `currentLevel` as one expression over a checkpoint's row (its commune), for the statement that reads the
  * checkpoint at a check-in: `{ level, from }` as JSON, or null.
  */
-export function currentLevelSql(communeCode: SQL | AnyColumn, today: string): SQL {
+export function currentLevelSql(communeCode: SQL | AnyColumn, today: Param<string>): SQL {
   return sql`(select json_build_object('level', l.level, 'from', l.effective_from)
     from ${communeLevels} l
     where l.commune_code = ${communeCode} and l.effective_from <= ${today}::date
