@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
-import { type Param, ts } from "../../../db/compiled.js";
+import { compiled, type Param, ts } from "../../../db/compiled.js";
 import { rawRows } from "../../../db/raw.js";
 import { checkpoints, visitDisputes, visits } from "../../../db/schema/index.js";
 import { audit } from "../../shared/audit.js";
@@ -128,30 +128,62 @@ async function checkinState(
   return parseCheckinState(String(row?.state));
 }
 
+const INSERT_NAMES = [
+  "closeId",
+  "closeAt",
+  "closeHow",
+  "checkpointId",
+  "userId",
+  "personId",
+  "visitorKey",
+  "visitorName",
+  "visitorPhone",
+  "method",
+  "checkedInBy",
+  "checkedInAt",
+  "autoCheckoutAt",
+] as const;
+
 /**
- * Ends the open visit and inserts the new one in one statement. The insert reads the update's count, so the
- * old visit is closed before the new one meets the one-open-visit index.
+ * Ends the open visit (when `closeId` is given) and inserts the new one in one statement, compiled once. The
+ * insert reads the update's count, so the old visit is closed before the new one meets the one-open-visit
+ * index.
  */
+const CLOSE_AND_INSERT = compiled(
+  INSERT_NAMES,
+  (p) => sql`with closed as (
+      update ${visits} set checked_out_at = ${ts(p.closeAt)}, ended_how = ${p.closeHow}::text
+      where id = ${p.closeId}::bigint returning 1),
+    gate as materialized (select count(*) from closed)
+    insert into ${visits} (checkpoint_id, user_id, person_id, visitor_key, visitor_name, visitor_phone, method,
+      checked_in_by, checked_in_at, auto_checkout_at)
+    select ${p.checkpointId}::bigint, ${p.userId}::bigint, ${p.personId}::bigint, ${p.visitorKey}::text,
+      ${p.visitorName}::text, ${p.visitorPhone}::text, ${p.method}::text, ${p.checkedInBy}::bigint,
+      ${ts(p.checkedInAt)}, ${ts(p.autoCheckoutAt)}
+    from gate
+    returning id`,
+);
+
 async function closeAndInsert(
   db: DbOrTx,
-  close: { visitId: number; at: Date; how: EndedHow },
-  v: typeof visits.$inferInsert,
+  close: { visitId: number; at: Date; how: EndedHow } | undefined,
+  v: Omit<Visit, "id" | "checkedOutAt" | "endedHow">,
 ): Promise<number> {
-  const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
-  const [row] = await rawRows(
-    db,
-    sql`with closed as (
-        update ${visits} set checked_out_at = ${ts(close.at)}, ended_how = ${close.how}
-        where id = ${close.visitId} returning 1),
-      gate as materialized (select count(*) from closed)
-      insert into ${visits} (checkpoint_id, user_id, person_id, visitor_key, visitor_name, visitor_phone, method,
-        checked_in_by, checked_in_at, auto_checkout_at)
-      select ${v.checkpointId}::bigint, ${v.userId ?? null}::bigint, ${v.personId ?? null}::bigint,
-        ${v.visitorKey}::text, ${v.visitorName ?? null}::text, ${v.visitorPhone ?? null}::text, ${v.method}::text,
-        ${v.checkedInBy ?? null}::bigint, ${ts(v.checkedInAt)}, ${ts(v.autoCheckoutAt)}
-      from gate
-      returning id`,
-  );
+  const [row] = await CLOSE_AND_INSERT(db, {
+    closeId: close?.visitId ?? null,
+    closeAt: close?.at.toISOString() ?? null,
+    closeHow: close?.how ?? null,
+    checkpointId: v.checkpointId,
+    userId: v.userId,
+    personId: v.personId,
+    visitorKey: v.visitorKey,
+    visitorName: v.visitorName,
+    visitorPhone: v.visitorPhone,
+    method: v.method,
+    checkedInBy: v.checkedInBy,
+    checkedInAt: v.checkedInAt.toISOString(),
+    autoCheckoutAt: v.autoCheckoutAt.toISOString(),
+  });
   if (!row) throw new Error("visit insert returned nothing");
   return Number(row.id);
 }
@@ -209,15 +241,8 @@ export async function checkIn(
     checkedInAt: p.now,
     autoCheckoutAt: autoCheckoutAt(p.now, p.checkpoint.stayMinutes),
   };
-  let visit: Visit;
-  if (decision.close) {
-    const id = await closeAndInsert(db, decision.close, values);
-    visit = { ...values, id, checkedOutAt: null, endedHow: null };
-  } else {
-    const [row] = await db.insert(visits).values(values).returning();
-    if (!row) throw new Error("visit insert returned nothing");
-    visit = row;
-  }
+  const id = await closeAndInsert(db, decision.close, values);
+  const visit: Visit = { ...values, id, checkedOutAt: null, endedHow: null };
   const closed = decision.close && {
     visitId: decision.close.visitId,
     checkpointId: decision.close.checkpointId,
