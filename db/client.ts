@@ -86,14 +86,13 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       onnotice: () => {},
       connection: { application_name: "health-bot" },
       prepare,
-      ...(onStatement ? { debug: (conn: number, text: string) => onStatement(text, `pg${conn}`) } : {}),
       // While the server is down a query fails at once (refused) or after connect_timeout (unreachable),
       // and reconnecting waits at most a second, so service resumes within seconds of the server's return
       // (postgres.js's default backoff grows to 20 s after repeated failures).
       connect_timeout: CONNECT_TIMEOUT_SECONDS,
       backoff: (attempts: number) => Math.min(0.1 * attempts, 1),
     });
-    const db = drizzlePostgres(prepare ? alwaysPrepared(client) : client) as unknown as Db;
+    const db = drizzlePostgres(driverView(client, { prepare, onStatement })) as unknown as Db;
     // Several instances may start together: serialise their migrations on one dedicated connection.
     const migrator = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
     try {
@@ -137,27 +136,35 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 }
 
 /**
- * drizzle asks postgres.js for a named prepared statement only for queries given a name with `.prepare()`, and
- * an unnamed parameterised statement costs two round trips (Parse/Describe, then Bind/Execute). This view of
- * the client lets postgres.js prepare every statement once per connection and reuse it: one round trip after
- * the first. Transactions get the same view of their connection, and their `begin` goes out with their first
- * statement (see pipelinedBegin).
+ * The client as drizzle sees it. drizzle asks postgres.js for a named prepared statement only for queries given
+ * a name with `.prepare()`, and an unnamed parameterised statement costs two round trips (Parse/Describe, then
+ * Bind/Execute): with `prepare`, postgres.js prepares every statement once per connection and reuses it, one
+ * round trip after the first. Every statement is shown to `onStatement` here (postgres.js's own `debug` hook
+ * would make every query capture a stack trace). Transactions get the same view of their connection, and their
+ * `begin` goes out with their first statement (see pipelinedBegin).
  */
-function alwaysPrepared(client: postgres.Sql): postgres.Sql {
-  const wrap = <T extends object>(sql: T, tx?: Savepoints): T =>
+function driverView(
+  client: postgres.Sql,
+  opts: { prepare: boolean; onStatement?: StatementObserver },
+): postgres.Sql {
+  let transactions = 0;
+  const wrap = <T extends object>(sql: T, connection: string, tx?: Savepoints): T =>
     new Proxy(sql, {
       get(target, key, receiver) {
-        if (key === "begin") return (...args: unknown[]) => pipelinedBegin(client, args, wrap);
+        if (key === "begin")
+          return (...args: unknown[]) => pipelinedBegin(client, args, `tx${++transactions}`, wrap);
         if (tx && key === "savepoint") return tx.savepoint;
         const value: unknown = Reflect.get(target, key, receiver);
         if (typeof value !== "function") return value;
         if (key === "unsafe")
-          return (text: string, params?: unknown[], options?: object) =>
-            value.call(target, text, params, { ...options, prepare: true });
+          return (text: string, params?: unknown[], options?: object) => {
+            opts.onStatement?.(text, connection);
+            return value.call(target, text, params, { ...options, prepare: opts.prepare });
+          };
         return value.bind(target);
       },
     });
-  return wrap(client);
+  return wrap(client, "pool");
 }
 
 interface Savepoints {
@@ -174,31 +181,33 @@ interface Savepoints {
 async function pipelinedBegin(
   client: postgres.Sql,
   args: unknown[],
-  wrap: <T extends object>(sql: T, tx?: Savepoints) => T,
+  connection: string,
+  wrap: <T extends object>(sql: T, connection: string, tx?: Savepoints) => T,
 ): Promise<unknown> {
   const fn = args.at(-1) as (tx: object) => Promise<unknown>;
   const mode = typeof args[0] === "string" && args.length > 1 ? args[0].replace(/[^a-z ]/gi, "") : "";
   const reserved = await client.reserve();
   let savepoints = 0;
+  const run = (text: string) => (tx as postgres.Sql).unsafe(text);
   const scoped = async (
     open: string,
     done: string,
     undo: string,
     body: (tx: object) => Promise<unknown>,
   ): Promise<unknown> => {
-    const opened = reserved.unsafe(open);
+    const opened = run(open);
     opened.catch(() => {});
     try {
       const result = await body(tx);
       await opened;
-      await reserved.unsafe(done);
+      await run(done);
       return result;
     } catch (error) {
-      await reserved.unsafe(undo).catch(() => {});
+      await run(undo).catch(() => {});
       throw error;
     }
   };
-  const tx: object = wrap(reserved, {
+  const tx: object = wrap(reserved, connection, {
     savepoint: (body) => {
       const name = `s${++savepoints}`;
       return scoped(`savepoint ${name}`, `release savepoint ${name}`, `rollback to savepoint ${name}`, body);
