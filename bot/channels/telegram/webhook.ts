@@ -1,10 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
-import type { IncomingMessage } from "node:http";
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { json, type RouteHandler } from "../../platform/http.js";
+import { BodyTooLargeError, json, type RouteHandler, readBody } from "../../platform/http.js";
 import type { Metrics } from "../../platform/metrics.js";
 
 /** Telegram's updates are a few kilobytes; a megabyte leaves room and bounds what a request can cost. */
@@ -34,21 +33,6 @@ const updateSchema = z
       .optional(),
   })
   .loose();
-
-class BodyTooLargeError extends Error {}
-
-async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > max) throw new BodyTooLargeError();
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > max) throw new BodyTooLargeError();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 function sameSecret(given: string | string[] | undefined, secret: string): boolean {
   if (typeof given !== "string") return false;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
-import { json, type RouteHandler } from "../../platform/http.js";
+import { BodyTooLargeError, json, type RouteHandler, readBody } from "../../platform/http.js";
 import type { Metrics } from "../../platform/metrics.js";
 import { toZaloEvent, type ZaloEvent } from "./events.js";
 import { verifyZaloSignature } from "./signature.js";
@@ -24,19 +24,6 @@ export interface ZaloWebhookDeps {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
-
-class BodyTooLargeError extends Error {}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > MAX_BODY_BYTES) throw new BodyTooLargeError();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 const header = (req: IncomingMessage, name: string) => {
   const v = req.headers[name];
@@ -64,7 +51,7 @@ export function createZaloWebhook(deps: ZaloWebhookDeps): RouteHandler {
   return async (req, res) => {
     let raw: string;
     try {
-      raw = await readBody(req);
+      raw = (await readBody(req, MAX_BODY_BYTES)).toString("utf8");
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
         res.setHeader("connection", "close");
