@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { PGLITE_PREPARED, type PglitePrepared } from "./compiled.js";
 
 /**
  * The query builder without drizzle's relational API (`db.query.<table>`): nothing uses it, and with a schema
@@ -122,7 +123,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     import("drizzle-orm/pglite/migrator"),
   ]);
   const client = await PGlite.create(pgliteOptions(pgliteDir));
-  const pdb = drizzlePglite(opts.onStatement ? observedPglite(client, opts.onStatement) : client);
+  const pdb = drizzlePglite(pgliteView(client, opts.onStatement));
   await migratePglite(pdb, { migrationsFolder });
   const db = pdb as unknown as Db;
   return {
@@ -220,30 +221,47 @@ async function pipelinedBegin(
   }
 }
 
-/** PGlite with every query reported, and each transaction's begin and commit (or rollback) around its own. */
-function observedPglite(client: PGlite, onStatement: StatementObserver): PGlite {
+/**
+ * PGlite as drizzle sees it: every query shown to `onStatement` (when given), each transaction's begin and
+ * commit (or rollback) around its own, and the instance's set of statements prepared by db/compiled.ts, on the
+ * instance and on each of its transactions.
+ */
+function pgliteView(client: PGlite, onStatement?: StatementObserver): PGlite {
   let transactions = 0;
+  const texts = new Map<string, string>();
+  // Prepared on the instance or the transaction at hand (the instance waits while a transaction runs). Preparing
+  // is not one of the statements a transaction sends (as postgres.js's Parse is not): not shown.
+  const preparedOn = (on: { exec(text: string): Promise<unknown> }): PglitePrepared => ({
+    has: (name) => texts.has(name),
+    async prepare(name, text) {
+      await on.exec(`prepare ${name} as ${text}`);
+      texts.set(name, text);
+    },
+  });
   const wrap = <T extends object>(target: T, connection: string): T =>
     new Proxy(target, {
       get(t, key, receiver) {
+        if (key === PGLITE_PREPARED) return preparedOn(t as { exec(text: string): Promise<unknown> });
         const value: unknown = Reflect.get(t, key, receiver);
         if (typeof value !== "function") return value;
-        if (key === "query" || key === "exec")
+        if (onStatement && (key === "query" || key === "exec"))
           return (text: string, ...rest: unknown[]) => {
-            onStatement(text, connection);
+            // A prepared statement is shown as what it runs.
+            const name = text.startsWith("execute ") ? /^execute (\w+)/.exec(text)?.[1] : undefined;
+            onStatement((name && texts.get(name)) || text, connection);
             return value.call(t, text, ...rest);
           };
         if (key === "transaction")
           return async (fn: (tx: object) => Promise<unknown>) => {
             const id = `tx${++transactions}`;
             return value.call(t, async (tx: object) => {
-              onStatement("begin", id);
+              onStatement?.("begin", id);
               try {
                 const result = await fn(wrap(tx, id));
-                onStatement("commit", id);
+                onStatement?.("commit", id);
                 return result;
               } catch (error) {
-                onStatement("rollback", id);
+                onStatement?.("rollback", id);
                 throw error;
               }
             });
