@@ -103,12 +103,12 @@ export interface TraceBenchResult {
 }
 
 export async function benchTrace(
-  opts: { rows?: number; databaseUrl?: string; log?: (s: string) => void } = {},
+  opts: { rows?: number; databaseUrl?: string; prefix?: string; log?: (s: string) => void } = {},
 ): Promise<TraceBenchResult> {
   const log = opts.log ?? console.log;
   const rows = opts.rows ?? 20_000_000;
   const url = opts.databaseUrl ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const name = `hb_bench_trace_${process.pid}`;
+  const name = `${opts.prefix ?? "hb"}_bench_trace_${process.pid}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);
@@ -200,6 +200,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const result = await benchTrace({
     rows: arg ? Number(arg) : undefined,
     databaseUrl: process.env.DATABASE_URL,
+    prefix: process.env.BENCH_DB_PREFIX,
   });
   // On a small table the planner rightly prefers one sequential scan; at volume the plan must use the index.
   const planOk = result.rows < 5_000_000 || result.plan.includes("visits_checkpoint_in_idx");
