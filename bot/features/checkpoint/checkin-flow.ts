@@ -7,7 +7,7 @@ import { CHECKPOINT_LINK_PREFIX, checkpointForCheckin } from "./checkpoints.js";
 import type {} from "./effects.js";
 import { CHECKIN_FLOW, checkinOptions } from "./options.js";
 import { checkinNoteLines, checkinNotesSql, type VenueNotes } from "./venue-notes.js";
-import { type CheckinState, checkinCountSince, checkinStateSql, userVisitor } from "./visits.js";
+import { type CheckinState, checkinCountDay, checkinStateSql, userVisitor } from "./visits.js";
 
 export { CHECKIN_FLOW };
 
@@ -68,7 +68,7 @@ async function load(env: LoadEnv, deps: CheckinFlowDeps): Promise<Loaded> {
       state: checkinStateSql(
         userVisitor(env.user.id).key,
         now,
-        checkinCountSince(now, deps.timeZone, deps.cap),
+        checkinCountDay(now, deps.timeZone, deps.cap),
       ),
       notes: checkinNotesSql(deps.notes, cp, { now, today: isoDay(localDate(now, deps.timeZone)) }),
     }),

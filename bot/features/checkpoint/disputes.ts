@@ -2,7 +2,8 @@ import { and, count, eq, gt, gte, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
 import { openVisits, roleGrants, visitDisputes, visits } from "../../../db/schema/index.js";
 import { type Checkpoint, lineage } from "./checkpoints.js";
-import { lockOpenVisit, type Visit, visitAt } from "./visits.js";
+import { visitAt } from "./partitions.js";
+import { lockOpenVisit, type Visit } from "./visits.js";
 
 export type Refusal =
   | { kind: "removed"; visit: Visit; checkpoint: Checkpoint; reopened: boolean }

@@ -12,7 +12,7 @@ import {
   type OpenVisit,
 } from "./checkin-policy.js";
 import { type Checkpoint, requireCheckpointRole } from "./checkpoints.js";
-import { dropVisitPartitionsBefore } from "./partitions.js";
+import { checkedInWithin, dropVisitPartitionsBefore, visitAt } from "./partitions.js";
 
 export type Visit = typeof visits.$inferSelect;
 
@@ -54,16 +54,6 @@ export type CheckinOutcome =
   | { kind: "capped"; cap: number };
 
 const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
-
-/**
- * The visit `id` that began at `at`, as a condition on `visits` that prunes to its partition. `at` is a
- * JavaScript date, to the millisecond; PostgreSQL keeps microseconds: the window takes the millisecond either
- * side, and the id makes it exact.
- */
-export function visitAt(id: number, at: Date): SQL {
-  return sql`id = ${id} and checked_in_at >= ${ts(new Date(at.getTime() - 1))}
-    and checked_in_at <= ${ts(new Date(at.getTime() + 1))}`;
-}
 
 /**
  * The visitor's open visit (its id), its `open_visits` row locked until the transaction ends, so that two
@@ -111,14 +101,14 @@ function parseCheckinState(json: string): CheckinState {
 /**
  * The check-in's state as one expression, to be read inside another statement (the check-in flow reads it
  * with the checkpoint): the visitor's open visit with its checkpoint's name, from open_visits — its row
- * locked until the transaction ends, so that two check-ins cannot interleave — and, when `countSince` is
- * given, the check-ins the visitor made themselves since then (the local day's start; the daily cap counts
- * these; the bounds keep it to today's partition).
+ * locked until the transaction ends, so that two check-ins cannot interleave — and, when `countDay` is
+ * given, the check-ins the visitor made themselves that local day up to now (the daily cap counts these; the
+ * day's bounds are constants, so that the count is planned once a day, on that day's partition).
  */
-export function checkinStateSql(key: string, now: Date, countSince: Date | null): SQL<CheckinState> {
-  const today = countSince
+export function checkinStateSql(key: string, now: Date, countDay: LocalDayBounds | null): SQL<CheckinState> {
+  const today = countDay
     ? sql`(select count(*)::int from ${visits}
-        where visitor_key = ${key} and checked_in_at >= ${countSince.toISOString()}::timestamptz
+        where visitor_key = ${key} and ${checkedInWithin(countDay.start, countDay.end)}
           and checked_in_by is null and checked_in_at <= ${now.toISOString()}::timestamptz)`
     : sql`0`;
   return sql<CheckinState>`json_build_object('today', ${today}, 'open', (
@@ -130,13 +120,14 @@ export function checkinStateSql(key: string, now: Date, countSince: Date | null)
       for update of o))::text`.mapWith(parseCheckinState);
 }
 
-async function checkinState(
+/** The check-in's state read on its own (one statement), for a check-in that did not read it already. */
+export async function checkinState(
   db: DbOrTx,
   key: string,
   now: Date,
-  countSince: Date | null,
+  countDay: LocalDayBounds | null,
 ): Promise<CheckinState> {
-  const [row] = await rawRows(db, sql`select ${checkinStateSql(key, now, countSince)} as state`);
+  const [row] = await rawRows(db, sql`select ${checkinStateSql(key, now, countDay)} as state`);
   return parseCheckinState(String(row?.state));
 }
 
@@ -203,14 +194,17 @@ async function closeAndInsert(
   return Number(row.id);
 }
 
-/** Since when a check-in counts the visitor's own check-ins: the local day's start, unless nothing is capped. */
-export function checkinCountSince(
+/** The local day of `now` as [start, end). */
+export type LocalDayBounds = { start: Date; end: Date };
+
+/** The day whose own check-ins a check-in counts: the local day, unless nothing is capped. */
+export function checkinCountDay(
   now: Date,
   timeZone: string,
   cap: number | null,
   byStaff = false,
-): Date | null {
-  return !byStaff && cap !== null ? localDayBounds(now, timeZone).start : null;
+): LocalDayBounds | null {
+  return !byStaff && cap !== null ? localDayBounds(now, timeZone) : null;
 }
 
 /**
@@ -235,7 +229,7 @@ export async function checkIn(
   const byStaff = p.by !== undefined && p.by !== null;
   const { open, todayCount } =
     p.state ??
-    (await checkinState(db, p.visitor.key, p.now, checkinCountSince(p.now, p.timeZone, p.cap, byStaff)));
+    (await checkinState(db, p.visitor.key, p.now, checkinCountDay(p.now, p.timeZone, p.cap, byStaff)));
   const decision = decideCheckin({
     open,
     checkpointId: p.checkpoint.id,
