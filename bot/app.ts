@@ -15,7 +15,7 @@ import { createEngine, type Engine } from "./core/engine.js";
 import { createI18n } from "./core/i18n.js";
 import { withPhoneListeners } from "./core/phone-listeners.js";
 import { accountFeature } from "./features/account/index.js";
-import { checkpointFeature } from "./features/checkpoint/index.js";
+import { checkpointFeature, ensureVisitPartitions } from "./features/checkpoint/index.js";
 import { createDeclaration } from "./features/declaration/index.js";
 import { invitationFeature, roleInvitationKind } from "./features/invitation/index.js";
 import { monitoringFeature, monitoringPhoneListener } from "./features/monitoring/index.js";
@@ -126,6 +126,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const units = await ensureAdminUnits(database.db, clock());
   if (units.communes > 0)
     logger.info({ ...units, ms: Math.round(performance.now() - unitsStarted) }, "official unit list loaded");
+  // Today's and the next days' visit partitions, before the first check-in (the hourly job keeps them ahead).
+  const partitions = await ensureVisitPartitions(database.db, clock(), config.timeZone);
+  if (partitions.created.length > 0 || partitions.skipped.length > 0)
+    logger.info(partitions, "visit partitions made");
 
   await ensureTelegramAdmins(database.db, config.adminTelegramIds, (ref) =>
     findOrCreateUser(database.db, ref),

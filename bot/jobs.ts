@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Db } from "../db/client.js";
 import { outbox } from "../db/schema/index.js";
 import type { I18n } from "./core/i18n.js";
-import { scheduleAutoCheckout } from "./features/checkpoint/index.js";
+import { scheduleAutoCheckout, scheduleVisitPartitions } from "./features/checkpoint/index.js";
 import { scheduleMonitoringJobs } from "./features/monitoring/index.js";
 import { scheduleRetention } from "./features/retention/index.js";
 import { scheduleSafetyReminders } from "./features/safety/index.js";
@@ -27,6 +27,7 @@ export function scheduleJobs(scheduler: Scheduler, deps: JobDeps): void {
   const { config, db, i18n, logger, clock } = deps;
   scheduleHousekeeping(scheduler, { db });
   scheduleAutoCheckout(scheduler, { db, clock });
+  scheduleVisitPartitions(scheduler, { db, timeZone: config.timeZone });
   scheduleMonitoringJobs(scheduler, { db, i18n, timeZone: config.timeZone, ...config.monitoring });
   scheduleSafetyReminders(scheduler, { db, i18n, timeZone: config.timeZone, ...config.safety });
   scheduleRetention(scheduler, { db, logger, policy: config.retention });

@@ -228,14 +228,17 @@ async function pipelinedBegin(
  */
 function pgliteView(client: PGlite, onStatement?: StatementObserver): PGlite {
   let transactions = 0;
-  const texts = new Map<string, string>();
+  const texts = new Map<string, { text: string; family: string }>();
   // Prepared on the instance or the transaction at hand (the instance waits while a transaction runs). Preparing
   // is not one of the statements a transaction sends (as postgres.js's Parse is not): not shown.
   const preparedOn = (on: { exec(text: string): Promise<unknown> }): PglitePrepared => ({
     has: (name) => texts.has(name),
-    async prepare(name, text) {
-      await on.exec(`prepare ${name} as ${text}`);
-      texts.set(name, text);
+    async prepare(name, text, family, keep) {
+      const older = [...texts].filter(([, t]) => t.family === family).map(([n]) => n);
+      const retired = older.slice(0, Math.max(0, older.length - keep + 1));
+      await on.exec([...retired.map((n) => `deallocate ${n};`), `prepare ${name} as ${text}`].join(" "));
+      for (const n of retired) texts.delete(n);
+      texts.set(name, { text, family });
     },
   });
   const wrap = <T extends object>(target: T, connection: string): T =>
@@ -248,7 +251,7 @@ function pgliteView(client: PGlite, onStatement?: StatementObserver): PGlite {
           return (text: string, ...rest: unknown[]) => {
             // A prepared statement is shown as what it runs.
             const name = text.startsWith("execute ") ? /^execute (\w+)/.exec(text)?.[1] : undefined;
-            onStatement((name && texts.get(name)) || text, connection);
+            onStatement((name && texts.get(name)?.text) || text, connection);
             return value.call(t, text, ...rest);
           };
         if (key === "transaction")

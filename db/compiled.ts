@@ -32,22 +32,47 @@ export function compiled<K extends string>(
   names: readonly K[],
   build: (p: Record<K, Placeholder>) => SQL,
 ): Compiled<K> {
-  let query: { sql: string; params: unknown[] } | undefined;
-  const name = `hb_compiled_${++statements}`;
-  return async (db, values) => {
+  const run = compiledPer(names, () => "", build);
+  return (db, values) => run(db, values, undefined);
+}
+
+/** Texts of one compiledPer statement kept built at once (and prepared, on PGlite). */
+const TEXTS_KEPT = 4;
+
+/**
+ * A compiled statement with constants in its text besides its placeholders (`consts`, named by `key`): one text
+ * per key, built when first needed; the last few are kept. Constants let PostgreSQL prune partitions when it
+ * plans, so that a prepared statement keeps one plan (see checkpoint/partitions.ts); they should change seldom
+ * (a day, an hour), each new one being a new statement to build and prepare.
+ */
+export function compiledPer<K extends string, C>(
+  names: readonly K[],
+  key: (consts: C) => string,
+  build: (p: Record<K, Placeholder>, consts: C) => SQL,
+): (db: DbOrTx, values: Record<K, unknown>, consts: C) => Promise<RawRow[]> {
+  const family = `hb_c${++statements}`;
+  const texts = new Map<string, { sql: string; params: unknown[]; name: string }>();
+  let made = 0;
+  return async (db, values, consts) => {
+    const k = key(consts);
+    let query = texts.get(k);
     if (!query) {
       const placeholders = Object.fromEntries(names.map((n) => [n, sql.placeholder(n)])) as unknown as Record<
         K,
         Placeholder
       >;
-      query = new PgDialect().sqlToQuery(build(placeholders));
+      query = { ...new PgDialect().sqlToQuery(build(placeholders, consts)), name: `${family}_${++made}` };
+      texts.set(k, query);
+      if (texts.size > TEXTS_KEPT) texts.delete(texts.keys().next().value!);
     }
     const params = fillPlaceholders(query.params, values);
     const client = (db._.session as unknown as { client: PgliteClient }).client;
     const prepared = client[PGLITE_PREPARED];
     if (prepared) {
-      if (!prepared.has(name)) await prepared.prepare(name, query.sql);
-      const text = params.length ? `execute ${name}(${params.map(literal).join(", ")})` : `execute ${name}`;
+      if (!prepared.has(query.name)) await prepared.prepare(query.name, query.sql, family, TEXTS_KEPT);
+      const text = params.length
+        ? `execute ${query.name}(${params.map(literal).join(", ")})`
+        : `execute ${query.name}`;
       return (await client.query(text)).rows;
     }
     const result = (await db._.session
@@ -61,7 +86,8 @@ let statements = 0;
 
 export interface PglitePrepared {
   has(name: string): boolean;
-  prepare(name: string, text: string): Promise<void>;
+  /** Prepares `name`; of the statements of its `family`, only the last `keep` stay prepared. */
+  prepare(name: string, text: string, family: string, keep: number): Promise<void>;
 }
 
 interface PgliteClient {

@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigint,
@@ -6,6 +5,7 @@ import {
   index,
   integer,
   pgTable,
+  primaryKey,
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
@@ -59,15 +59,22 @@ export type VisitEnding = (typeof VISIT_ENDINGS)[number];
 /**
  * One stay at a checkpoint. The visitor is an account holder (`userId`), a dependent scanned by staff
  * (`personId`, no `userId`), or someone without a smartphone checked in by name and phone (`visitorName`,
- * `visitorPhone`). `visitorKey` names the visitor whichever it is ("u:<user>", "p:<person>", "w:<phone>"),
- * so that one open visit per visitor holds in the database. `checkedOutAt` is null while the visit is open;
- * `endedHow` says how it ended: manual (the visitor or staff), automatic (the stay ran out: `checkedOutAt`
- * is then the end of the stay) or superseded (a check-in elsewhere).
+ * `visitorPhone`). `visitorKey` names the visitor whichever it is ("u:<user>", "p:<person>", "w:<phone>").
+ * `checkedOutAt` is null while the visit is open (and `openVisits` then holds it); `endedHow` says how it
+ * ended: manual (the visitor or staff), automatic (the stay ran out: `checkedOutAt` is then the end of the
+ * stay) or superseded (a check-in elsewhere).
+ *
+ * In the database (migration 0006_visits_partitioned) the table is `PARTITION BY RANGE (checked_in_at)`: one
+ * partition per local day, made ahead by `ensureVisitPartitions`, a DEFAULT partition for anything else, so
+ * that retention drops a day's partition instead of deleting its rows. drizzle cannot declare partitioning,
+ * so here it is an ordinary table with the same columns, primary key and indexes (each index exists on every
+ * partition). The primary key includes the partition key, as PostgreSQL requires of any unique index on a
+ * partitioned table, which is also why "one open visit per visitor" lives in `openVisits`.
  */
 export const visits = pgTable(
   "visits",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     checkpointId: bigint("checkpoint_id", { mode: "number" })
       .notNull()
       .references(() => checkpoints.id, { onDelete: "cascade" }),
@@ -86,13 +93,39 @@ export const visits = pgTable(
     endedHow: text("ended_how", { enum: VISIT_ENDINGS }),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.checkedInAt] }),
     // Tracing: who was at this place (or its parts) when, and where was this person when.
     index("visits_checkpoint_in_idx").on(t.checkpointId, t.checkedInAt),
     index("visits_user_in_idx").on(t.userId, t.checkedInAt),
     index("visits_person_in_idx").on(t.personId, t.checkedInAt),
     index("visits_visitor_in_idx").on(t.visitorKey, t.checkedInAt),
-    uniqueIndex("visits_one_open_idx").on(t.visitorKey).where(sql`${t.checkedOutAt} is null`),
-    index("visits_due_idx").on(t.autoCheckoutAt).where(sql`${t.checkedOutAt} is null`),
+  ],
+);
+
+/**
+ * The open visits, one row per visitor: what makes "one open visit per visitor" hold in the database (its
+ * primary key), what a check-in reads to find the visit it ends, and what the automatic check-out and the
+ * "inside now" list read. A row exists exactly while its visit's `checkedOutAt` is null: whatever opens,
+ * closes, supersedes, reopens or deletes a visit changes this row in the same statement or transaction.
+ * It repeats the visit's checkpoint, times and owner, so that those readers need not touch `visits`, and so
+ * that deleting a checkpoint, an account or a dependent removes the row as it removes the visit.
+ */
+export const openVisits = pgTable(
+  "open_visits",
+  {
+    visitorKey: text("visitor_key").primaryKey(),
+    visitId: bigint("visit_id", { mode: "number" }).notNull(),
+    checkpointId: bigint("checkpoint_id", { mode: "number" })
+      .notNull()
+      .references(() => checkpoints.id, { onDelete: "cascade" }),
+    userId: bigint("user_id", { mode: "number" }).references(() => users.id, { onDelete: "cascade" }),
+    personId: bigint("person_id", { mode: "number" }).references(() => people.id, { onDelete: "cascade" }),
+    checkedInAt: at("checked_in_at").notNull(),
+    autoCheckoutAt: at("auto_checkout_at").notNull(),
+  },
+  (t) => [
+    index("open_visits_due_idx").on(t.autoCheckoutAt),
+    index("open_visits_checkpoint_idx").on(t.checkpointId),
   ],
 );
 

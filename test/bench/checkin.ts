@@ -247,10 +247,15 @@ async function minimalSide(
       );
       const rows = Array.isArray(claimed) ? claimed : ((claimed as { rows: unknown[] }).rows ?? []);
       if (rows.length === 0) return false;
+      // The visit and its open_visits row (one open visit per visitor), in one statement as the app does.
       await tx.execute(
-        sql`insert into visits (checkpoint_id, visitor_key, method, checked_in_at, auto_checkout_at)
-          values (${checkpointId}, ${`bench:${updateId}`}, 'link', ${now.toISOString()}::timestamptz,
-            ${new Date(now.getTime() + 4 * 3600_000).toISOString()}::timestamptz)`,
+        sql`with v as (
+            insert into visits (checkpoint_id, visitor_key, method, checked_in_at, auto_checkout_at)
+            values (${checkpointId}, ${`bench:${updateId}`}, 'link', ${now.toISOString()}::timestamptz,
+              ${new Date(now.getTime() + 4 * 3600_000).toISOString()}::timestamptz)
+            returning id, visitor_key, checkpoint_id, checked_in_at, auto_checkout_at)
+          insert into open_visits (visitor_key, visit_id, checkpoint_id, checked_in_at, auto_checkout_at)
+          select visitor_key, id, checkpoint_id, checked_in_at, auto_checkout_at from v`,
       );
       return true;
     });

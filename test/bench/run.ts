@@ -9,6 +9,7 @@ const BENCHES: Record<string, string> = {
   checkin: "checkin.ts",
   outbox: "outbox.ts",
   trace: "trace.ts",
+  partitions: "partitions.ts",
   "scale-out": "scale-out.ts",
   start: "start.ts",
   "heavy-photos": "heavy-photos.ts",

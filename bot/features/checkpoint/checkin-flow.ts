@@ -1,4 +1,4 @@
-import { compiled } from "../../../db/compiled.js";
+import { compiledPer } from "../../../db/compiled.js";
 import { end, text } from "../../core/replies.js";
 import type { Flow, Input, LoadEnv, StepContext, StepResult } from "../../core/types.js";
 import { isoDay, localDate } from "../../shared/local-time.js";
@@ -15,8 +15,9 @@ import { CHECKIN_FLOW, checkinOptions } from "./options.js";
 import { checkinNoteLines, checkinNotesSql, checkinNoteValues, type VenueNotes } from "./venue-notes.js";
 import {
   type CheckinState,
-  checkinCountSince,
+  checkinCountDay,
   checkinStateSql,
+  type LocalDayBounds,
   parseCheckinState,
   userVisitor,
 } from "./visits.js";
@@ -63,19 +64,23 @@ function parsePayload(payload: string): { method: Method; code: string } | null 
   return null;
 }
 
-const READ_NAMES = ["code", "userId", "now", "key", "since", "today"] as const;
+const READ_NAMES = ["code", "userId", "now", "key", "today"] as const;
 
 /**
  * The checkpoint, whether the visitor's declaration is valid, the visitor's open visit (locked) and today's
- * count, and the venue notes' data: one statement, compiled once per way of naming the checkpoint.
+ * count, and the venue notes' data: one statement, compiled once per way of naming the checkpoint and per
+ * local day (the day's bounds are constants: see checkedInWithin).
  */
 function checkinRead(deps: CheckinFlowDeps, by: CheckinLookup) {
-  return compiled(READ_NAMES, (p) =>
-    checkpointForCheckinSql(by, p.code, (cp) => ({
-      declared: selfDeclaredValidSql(p.userId, p.now),
-      state: checkinStateSql(p.key, p.now, deps.cap === null ? null : p.since),
-      notes: checkinNotesSql(deps.notes, cp, { now: p.now, today: p.today }),
-    })),
+  return compiledPer(
+    READ_NAMES,
+    (day: LocalDayBounds | null) => day?.start.toISOString() ?? "",
+    (p, day) =>
+      checkpointForCheckinSql(by, p.code, (cp) => ({
+        declared: selfDeclaredValidSql(p.userId, p.now),
+        state: checkinStateSql(p.key, p.now, day),
+        notes: checkinNotesSql(deps.notes, cp, { now: p.now, today: p.today }),
+      })),
   );
 }
 
@@ -92,15 +97,18 @@ async function load(
   const code = parsed && checkinLookupCode(by, parsed.code);
   if (!code) return { checkpoint: null, method, declared: false, notes: [] };
   const { now } = env;
-  const since = checkinCountSince(now, deps.timeZone, deps.cap);
-  const [row] = await reads[by](env.tx, {
-    code,
-    userId: env.user.id,
-    now: now.toISOString(),
-    key: userVisitor(env.user.id).key,
-    since: since?.toISOString() ?? null,
-    today: isoDay(localDate(now, deps.timeZone)),
-  });
+  const day = checkinCountDay(now, deps.timeZone, deps.cap);
+  const [row] = await reads[by](
+    env.tx,
+    {
+      code,
+      userId: env.user.id,
+      now: now.toISOString(),
+      key: userVisitor(env.user.id).key,
+      today: isoDay(localDate(now, deps.timeZone)),
+    },
+    day,
+  );
   if (!row) return { checkpoint: null, method, declared: false, notes: [] };
   return {
     checkpoint: { id: Number(row.id), name: String(row.name), stayMinutes: Number(row.stay_minutes) },

@@ -1,8 +1,9 @@
-import { and, count, eq, gt, gte, inArray } from "drizzle-orm";
+import { and, count, eq, gt, gte, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
-import { roleGrants, visitDisputes, visits } from "../../../db/schema/index.js";
+import { openVisits, roleGrants, visitDisputes, visits } from "../../../db/schema/index.js";
 import { type Checkpoint, lineage } from "./checkpoints.js";
-import type { Visit } from "./visits.js";
+import { visitAt } from "./partitions.js";
+import { lockOpenVisit, type Visit } from "./visits.js";
 
 export type Refusal =
   | { kind: "removed"; visit: Visit; checkpoint: Checkpoint; reopened: boolean }
@@ -22,12 +23,19 @@ export async function refuseStaffVisit(
   db: DbOrTx,
   p: { userId: number; visitId: number; now: Date },
 ): Promise<Refusal> {
+  const [seen] = await db.select().from(visits).where(eq(visits.id, p.visitId));
+  if (!seen) return { kind: "gone" };
+  if (seen.userId !== p.userId || seen.method !== "staff_manual") return { kind: "notYours" };
+  // The visitor's open_visits row first, as every writer of their visits takes it, then the visit itself.
+  await lockOpenVisit(db, seen.visitorKey);
   const [visit] = await db.select().from(visits).where(eq(visits.id, p.visitId)).for("update");
   if (!visit) return { kind: "gone" };
-  if (visit.userId !== p.userId || visit.method !== "staff_manual") return { kind: "notYours" };
   const [checkpoint] = await lineage(db, visit.checkpointId);
   if (!checkpoint) return { kind: "gone" };
-  await db.delete(visits).where(eq(visits.id, visit.id));
+  // The visit and, if it was still open, its open_visits row.
+  await db.execute(sql`with gone as (
+      delete from ${visits} where ${visitAt(visit.id, visit.checkedInAt)} returning visitor_key, id)
+    delete from ${openVisits} o using gone g where o.visitor_key = g.visitor_key and o.visit_id = g.id`);
   await db
     .insert(visitDisputes)
     .values({
@@ -65,15 +73,19 @@ async function restoreSuperseded(db: DbOrTx, refused: Visit, now: Date): Promise
     )
     .limit(1);
   if (!previous) return false;
-  const stillInside = previous.autoCheckoutAt.getTime() > now.getTime();
-  await db
-    .update(visits)
-    .set(
-      stillInside
-        ? { checkedOutAt: null, endedHow: null }
-        : { checkedOutAt: previous.autoCheckoutAt, endedHow: "automatic" },
-    )
-    .where(eq(visits.id, previous.id));
+  const where = visitAt(previous.id, previous.checkedInAt);
+  if (previous.autoCheckoutAt.getTime() <= now.getTime()) {
+    await db.execute(sql`update ${visits} set checked_out_at = auto_checkout_at, ended_how = 'automatic'
+      where ${where}`);
+    return true;
+  }
+  // Open again, and so in open_visits again (the refused visit's row went with it).
+  await db.execute(sql`with reopened as (
+      update ${visits} set checked_out_at = null, ended_how = null where ${where}
+      returning visitor_key, id, checkpoint_id, user_id, person_id, checked_in_at, auto_checkout_at)
+    insert into ${openVisits} (visitor_key, visit_id, checkpoint_id, user_id, person_id, checked_in_at,
+      auto_checkout_at)
+    select visitor_key, id, checkpoint_id, user_id, person_id, checked_in_at, auto_checkout_at from reopened`);
   return true;
 }
 

@@ -1,5 +1,5 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
-import { visits } from "../../../db/schema/index.js";
+import { eq, sql } from "drizzle-orm";
+import { openVisits } from "../../../db/schema/index.js";
 import type { HomeButton, HomeSource } from "../../core/home.js";
 import { userVisitor } from "./visits.js";
 
@@ -9,9 +9,8 @@ export function checkpointHome(): HomeSource {
     const out: HomeButton[] = [];
     const [open] = await tx
       .select({ one: sql<number>`1` })
-      .from(visits)
-      .where(and(eq(visits.visitorKey, userVisitor(user.id).key), isNull(visits.checkedOutAt)))
-      .limit(1);
+      .from(openVisits)
+      .where(eq(openVisits.visitorKey, userVisitor(user.id).key));
     if (open) out.push({ order: 30, label: t("checkpoint:home.checkout"), command: "checkout" });
     const manager = roles.includes("checkpoint_manager");
     if (manager) out.push({ order: 100, label: t("checkpoint:home.visitors"), command: "visitors" });

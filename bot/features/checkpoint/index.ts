@@ -24,7 +24,10 @@ import type { VenueNotes } from "./venue-notes.js";
 import { createVisitorsFlow, visitorsMenu } from "./visitors-flow.js";
 import { checkIn, checkOut, checkOutCurrent, checkpointNames, userVisitor } from "./visits.js";
 
-/** What other features may use of checkpoints: the longest stay (for tracing windows), the visits' purge. */
+/**
+ * What other features may use of checkpoints: the longest stay (for tracing windows), the visits' purge and
+ * their day partitions.
+ */
 export { scheduleAutoCheckout } from "./auto-checkout-job.js";
 export { STAY_MAX_MINUTES } from "./checkin-policy.js";
 /** For venue notes (safety rating, area level): the place, its parts and who runs it; a poster's code in a scan. */
@@ -36,6 +39,8 @@ export {
   lineage,
   requireCheckpointRole,
 } from "./checkpoints.js";
+export { ensureVisitPartitions } from "./partitions.js";
+export { scheduleVisitPartitions } from "./partitions-job.js";
 export { checkpointsCreatedBy, eraseVisits, type HeldVisit, visitsHeldFor } from "./personal-data.js";
 export type { CheckinNote, VenueNotes, ViText } from "./venue-notes.js";
 export { posterOption } from "./visitors-flow.js";

@@ -1,6 +1,6 @@
 import { and, eq, inArray, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
-import { checkpoints, visits } from "../../../db/schema/index.js";
+import { checkpoints, openVisits, visits } from "../../../db/schema/index.js";
 
 /** Whose visits are someone's: their own account's, their dependents', and walk-ins filed under their phone. */
 export interface VisitOwner {
@@ -9,10 +9,10 @@ export interface VisitOwner {
   phone: string | null;
 }
 
-function ownedBy(o: VisitOwner): SQL {
-  const parts: SQL[] = [eq(visits.userId, o.userId)];
-  if (o.personIds.length) parts.push(inArray(visits.personId, o.personIds));
-  if (o.phone) parts.push(eq(visits.visitorKey, `w:${o.phone}`));
+function ownedBy(o: VisitOwner, t: typeof visits | typeof openVisits = visits): SQL {
+  const parts: SQL[] = [eq(t.userId, o.userId)];
+  if (o.personIds.length) parts.push(inArray(t.personId, o.personIds));
+  if (o.phone) parts.push(eq(t.visitorKey, `w:${o.phone}`));
   return or(...parts) as SQL;
 }
 
@@ -43,8 +43,12 @@ export async function visitsHeldFor(db: DbOrTx, o: VisitOwner): Promise<HeldVisi
     .orderBy(visits.checkedInAt);
 }
 
-/** Deletes every visit of this owner; a later trace cannot find what is not there. */
+/**
+ * Deletes every visit of this owner; a later trace cannot find what is not there. Their open_visits rows go
+ * first (in the order every writer of visits takes them).
+ */
 export async function eraseVisits(db: DbOrTx, o: VisitOwner): Promise<number> {
+  await db.delete(openVisits).where(ownedBy(o, openVisits));
   const gone = await db.delete(visits).where(ownedBy(o)).returning({ id: visits.id });
   return gone.length;
 }

@@ -1,6 +1,6 @@
-import { and, asc, count, eq, gt, gte, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, count, eq, getTableColumns, gt, gte, inArray, lt } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client.js";
-import { checkpoints, people, users, visits } from "../../../db/schema/index.js";
+import { checkpoints, openVisits, people, users, visits } from "../../../db/schema/index.js";
 import { audit } from "../../shared/audit.js";
 import { addDays, isoDay, type LocalDate, localDayBounds, startOfLocalDay } from "../../shared/local-time.js";
 import { type Checkpoint, requireCheckpointRole } from "./checkpoints.js";
@@ -107,13 +107,13 @@ export async function visitorSummary(
   const checkpoint = await requireCheckpointRole(db, p.actorUserId, ["checkpoint_manager"], p.checkpointId);
   const places = await subtree(db, checkpoint);
   const ids = places.map((c) => c.id);
+  // The open visits from open_visits (by checkpoint), each joined to its visit in its partition.
   const insideRows = await db
-    .select()
-    .from(visits)
-    .where(
-      and(inArray(visits.checkpointId, ids), isNull(visits.checkedOutAt), gt(visits.autoCheckoutAt, p.now)),
-    )
-    .orderBy(asc(visits.checkedInAt))
+    .select(getTableColumns(visits))
+    .from(openVisits)
+    .innerJoin(visits, and(eq(visits.id, openVisits.visitId), eq(visits.checkedInAt, openVisits.checkedInAt)))
+    .where(and(inArray(openVisits.checkpointId, ids), gt(openVisits.autoCheckoutAt, p.now)))
+    .orderBy(asc(openVisits.checkedInAt))
     .limit(500);
   const { start } = localDayBounds(p.now, p.timeZone);
   const today = await db

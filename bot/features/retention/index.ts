@@ -50,9 +50,11 @@ export interface RetentionSummary {
 const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * 86_400_000);
 
 /**
- * Deletes what is past its age, as of `now`, in one transaction: visits by their check-in time, closed
- * monitoring records by their closing time, traces by when they were run, processed-update ids by when
- * they were handled, declarations by when they were replaced or expired, drafts by their last answer. Idempotent: a missed day is caught up by the next run.
+ * Deletes what is past its age, as of `now`, in one transaction: visits by their check-in time (whole day
+ * partitions dropped, the rest deleted; counted either way), closed monitoring records by their closing time,
+ * traces by when they were run, processed-update ids by when they were handled, declarations by when they
+ * were replaced or expired, drafts by their last answer. Idempotent: a missed day is caught up by the next
+ * run.
  */
 export async function runRetention(
   db: Db,
@@ -65,7 +67,6 @@ export async function runRetention(
       .delete(traces)
       .where(lt(traces.createdAt, daysBefore(now, p.traceDays)))
       .returning({ id: traces.id });
-    const visits = await purgeVisits(tx, daysBefore(now, p.visitDays));
     const monitoring = await purgeMonitoring(tx, now, p.monitoringDays);
     const declarations = await purgeDeclarations(tx, daysBefore(now, p.declarationDays));
     const drafts = await purgeDrafts(tx, daysBefore(now, p.draftDays));
@@ -73,6 +74,8 @@ export async function runRetention(
       .delete(processedUpdates)
       .where(lt(processedUpdates.processedAt, daysBefore(now, p.processedUpdateDays)))
       .returning({ id: processedUpdates.updateId });
+    // Last: dropping visits' old day partitions locks visits (check-ins wait) until this commits.
+    const visits = await purgeVisits(tx, daysBefore(now, p.visitDays));
     return {
       visits,
       monitoringGroups: monitoring.groups,

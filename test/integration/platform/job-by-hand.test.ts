@@ -66,6 +66,7 @@ describe("npm run job", () => {
     expect([...listJobs(deps()).keys()]).toEqual([
       "housekeeping",
       "auto-checkout",
+      "visit-partitions",
       "monitoring-reminders",
       "monitoring-digest",
       "monitoring-releases",
