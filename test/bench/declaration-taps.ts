@@ -15,6 +15,7 @@ import type { Input, Reply } from "../../bot/core/types.js";
 import { accountFeature } from "../../bot/features/account/index.js";
 import { FORM } from "../../bot/features/declaration/form.js";
 import { declarationFeature } from "../../bot/features/declaration/index.js";
+import { ensureAdminUnits } from "../../bot/shared/admin-units.js";
 import { usersPort } from "../../bot/shared/users.js";
 import { openDatabase } from "../../db/client.js";
 import { validInput } from "../support/declaration.js";
@@ -38,6 +39,8 @@ export async function benchDeclarationTaps(opts: { log?: (line: string) => void 
   const log = opts.log ?? console.log;
   const dir = mkdtempSync(join(tmpdir(), "hb-taps-"));
   const database = await openDatabase({ dataDir: dir });
+  // The communes a declaration names, as the bot loads them at start.
+  await ensureAdminUnits(database.db, new Date("2026-11-26T03:00:00Z"));
   const i18n = createI18n();
   const t = i18n.t("vi");
   const engine = createEngine({
