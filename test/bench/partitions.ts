@@ -39,22 +39,14 @@ import { scopeCondition } from "../../bot/shared/officer-scope.js";
 import type { Database, Db } from "../../db/client.js";
 import { openDatabase } from "../../db/client.js";
 import type { visits } from "../../db/schema/index.js";
+import { CASE_KEY, CASE_VISITS, insertCaseVisits, insertCheckpoints, median, timed } from "./trace-world.js";
 
 export const F1_LIMIT = 1.5;
 const TZ = "Asia/Ho_Chi_Minh";
-const CASE_KEY = "u:case";
-const CASE_VISITS = 50;
 const DAYS = 21;
 const STAY_HOURS = 4;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
-
-async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
-  const t0 = performance.now();
-  const out = await f();
-  return [performance.now() - t0, out];
-}
 
 const INDEXES = [
   ["visits_checkpoint_in_idx", "(checkpoint_id, checked_in_at)"],
@@ -77,19 +69,13 @@ async function loadPartitioned(
   log: (s: string) => void,
 ) {
   const checkpoints = Math.max(200, Math.round(rows / 1000));
-  const roots = Math.round(checkpoints * 0.9);
   const visitors = Math.max(1000, Math.round(rows / 10));
   // The bench's own database: no foreign keys, no autovacuum while loading; the indexes built after.
   for (const fk of await client<{ name: string }[]>`
     select conname as name from pg_constraint where conrelid = 'visits'::regclass and contype = 'f'`)
     await client.unsafe(`alter table visits drop constraint ${fk.name}`);
   await client.unsafe(`drop index ${INDEXES.map(([n]) => n).join(", ")}`);
-  await client.unsafe(`insert into checkpoints (id, parent_id, code, short_code, name, address, kind,
-      stay_minutes, province_code, commune_code, created_at)
-    select g, case when g > ${roots} then 1 + (g % ${roots}) end, lpad(g::text, 16, 'c'), 'S' || g,
-      'Checkpoint ' || g, 'Address ' || g, 'shop', 240, '01', lpad((g % 100)::text, 5, '0'), now()
-    from generate_series(1, ${checkpoints}) g`);
-  await client.unsafe(`select setval('checkpoints_id_seq', ${checkpoints})`);
+  await insertCheckpoints(client, checkpoints);
   // From the start of a local day, so that the oldest day is a whole one, as when retention drops it.
   const since = startOfLocalDay(localDate(new Date(now.getTime() - DAYS * 86_400_000), TZ), TZ);
   const made = await ensureVisitPartitions(db, since, TZ, DAYS + 3);
@@ -112,13 +98,7 @@ async function loadPartitioned(
     );
     log(`  visits ${to.toLocaleString("en")} (${(ms / 1000).toFixed(1)} s)`);
   }
-  await client.unsafe(`insert into visits (checkpoint_id, visitor_key, method, checked_in_at,
-      auto_checkout_at, checked_out_at, ended_how)
-    select 1 + (i * 7907) % ${checkpoints}, '${CASE_KEY}', 'link', t, t + interval '4 hours',
-      t + interval '45 minutes', 'manual'
-    from (select i, '${now.toISOString()}'::timestamptz - interval '14 days'
-        + i * (interval '14 days' / ${CASE_VISITS + 1}) as t
-      from generate_series(1, ${CASE_VISITS}) i) s`);
+  await insertCaseVisits(client, checkpoints, now);
   await client.unsafe(`insert into open_visits (visitor_key, visit_id, checkpoint_id, user_id, person_id,
       checked_in_at, auto_checkout_at)
     select visitor_key, id, checkpoint_id, user_id, person_id, checked_in_at, auto_checkout_at from visits

@@ -27,23 +27,13 @@ import {
 import { scopeCondition } from "../../bot/shared/officer-scope.js";
 import type { Db } from "../../db/client.js";
 import { openDatabase } from "../../db/client.js";
+import { CASE_KEY, CASE_VISITS, insertCaseVisits, insertCheckpoints, median, timed } from "./trace-world.js";
 
 export const TARGET_MS = 50;
-const CASE_KEY = "u:case";
-const CASE_VISITS = 50;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
-  const t0 = performance.now();
-  const out = await f();
-  return [performance.now() - t0, out];
-}
 
 /** Loads checkpoints (a tenth of them parts of another) and `rows` visits over 21 days, then the case. */
 async function load(client: postgres.Sql, rows: number, now: Date, log: (s: string) => void): Promise<void> {
   const checkpoints = Math.max(200, Math.round(rows / 1000));
-  const roots = Math.round(checkpoints * 0.9);
   const visitors = Math.max(1000, Math.round(rows / 10));
   // The bench's own database: no foreign keys, no WAL, no autovacuum while loading; indexes built after.
   const fks = await client<{ name: string }[]>`
@@ -59,12 +49,7 @@ async function load(client: postgres.Sql, rows: number, now: Date, log: (s: stri
     await client.unsafe(`alter table ${p.name} set unlogged`);
     await client.unsafe(`alter table ${p.name} set (autovacuum_enabled = false)`);
   }
-  await client.unsafe(`insert into checkpoints (id, parent_id, code, short_code, name, address, kind,
-      stay_minutes, province_code, commune_code, created_at)
-    select g, case when g > ${roots} then 1 + (g % ${roots}) end, lpad(g::text, 16, 'c'), 'S' || g,
-      'Checkpoint ' || g, 'Address ' || g, 'shop', 240, '01', lpad((g % 100)::text, 5, '0'), now()
-    from generate_series(1, ${checkpoints}) g`);
-  await client.unsafe(`select setval('checkpoints_id_seq', ${checkpoints})`);
+  await insertCheckpoints(client, checkpoints);
   const since = new Date(now.getTime() - 21 * 86_400_000).toISOString();
   const chunk = 2_000_000;
   for (let from = 1; from <= rows; from += chunk) {
@@ -80,14 +65,7 @@ async function load(client: postgres.Sql, rows: number, now: Date, log: (s: stri
     );
     log(`  visits ${to.toLocaleString("en")} (${(ms / 1000).toFixed(1)} s)`);
   }
-  // The case: 50 visits over the last 14 days, about three a day, some at parts of a checkpoint.
-  await client.unsafe(`insert into visits (checkpoint_id, visitor_key, method, checked_in_at,
-      auto_checkout_at, checked_out_at, ended_how)
-    select 1 + (i * 7907) % ${checkpoints}, '${CASE_KEY}', 'link', t, t + interval '4 hours',
-      t + interval '45 minutes', 'manual'
-    from (select i, '${now.toISOString()}'::timestamptz - interval '14 days'
-        + i * (interval '14 days' / ${CASE_VISITS + 1}) as t
-      from generate_series(1, ${CASE_VISITS}) i) s`);
+  await insertCaseVisits(client, checkpoints, now);
   await client.unsafe("set maintenance_work_mem = '1GB'");
   await client.unsafe("set max_parallel_maintenance_workers = 2");
   for (const ddl of [
